@@ -1,0 +1,41 @@
+/**
+ * @module The `lectern` command. Each sub-command lives in its own file under `commands/` and
+ * registers itself on the program; this file only assembles them.
+ */
+import { Command, CommanderError } from 'commander';
+import { LecternError } from '../errors.js';
+
+type Register = (program: Command) => void;
+
+// Sub-commands are loaded lazily so that `lectern --help` does not pay for ONNX Runtime,
+// sharp and SQLite start-up.
+const commandModules: Array<() => Promise<{ register: Register }>> = [];
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('lectern')
+    .description('Deep-learning OCR for business documents, run as serverless functions')
+    .version('0.1.0')
+    .exitOverride();
+
+  for (const load of commandModules) {
+    (await load()).register(program);
+  }
+
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.exitCode = reportFatal(error);
+  }
+}
+
+function reportFatal(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode;
+  if (error instanceof LecternError) {
+    console.error(`lectern: ${error.code}: ${error.message}`);
+    return 1;
+  }
+  console.error(
+    `lectern: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  return 1;
+}

@@ -1,0 +1,44 @@
+/**
+ * The one base error of Lectern. Every failure a user can see carries a stable `code` to match
+ * on (messages may change, codes do not), the subject it concerns (a document key, a function
+ * name) and the underlying `cause`.
+ *
+ * `document/` and `platform/` each subclass it with their own codes; this file is the only
+ * thing they share, which keeps rule 1 of ARCHITECTURE.md (neither imports the other).
+ */
+export class LecternError extends Error {
+  /** Stable, upper-snake-case identifier of the kind of failure. */
+  readonly code: string;
+  /** What the failure concerns: a document name or key, a function name. */
+  readonly subject: string | undefined;
+  /** Extra facts for the failure record (tile index, page number, limits). */
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { subject?: string; cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(options.subject ? `${options.subject}: ${message}` : message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.subject = options.subject;
+    this.details = options.details ?? {};
+  }
+
+  /** A plain object for failure records and JSON output. */
+  toJSON(): { name: string; code: string; message: string; subject?: string; details?: object } {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      ...(this.subject === undefined ? {} : { subject: this.subject }),
+      ...(Object.keys(this.details).length === 0 ? {} : { details: this.details }),
+    };
+  }
+}
+
+/** The code of any thrown value: a LecternError's own, otherwise INTERNAL. */
+export function errorCode(error: unknown): string {
+  return error instanceof LecternError ? error.code : 'INTERNAL';
+}
