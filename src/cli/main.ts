@@ -9,7 +9,12 @@ type Register = (program: Command) => void;
 
 // Sub-commands are loaded lazily so that `lectern --help` does not pay for ONNX Runtime,
 // sharp and SQLite start-up.
-const commandModules: Array<() => Promise<{ register: Register }>> = [];
+const commandModules: Array<() => Promise<{ register: Register }>> = [
+  () => import('./commands/read.js'),
+  () => import('./commands/eval.js'),
+  () => import('./commands/lab.js'),
+  () => import('./commands/platform.js'),
+];
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('lectern')

@@ -18,6 +18,7 @@ export const DocumentErrorCode = {
   MODEL_NOT_FOUND: 'MODEL_NOT_FOUND',
   LANGUAGE_NOT_AVAILABLE: 'LANGUAGE_NOT_AVAILABLE',
   INVALID_OPTION: 'INVALID_OPTION',
+  INVALID_RESULT: 'INVALID_RESULT',
 } as const;
 
 export type DocumentErrorCode = (typeof DocumentErrorCode)[keyof typeof DocumentErrorCode];

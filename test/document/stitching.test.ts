@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { DetectedBox } from '../../src/document/detection.js';
+import { type Box, polygonOfBox } from '../../src/document/geometry.js';
+import { stitchTiles } from '../../src/document/stitching.js';
+import { type DetectionPlan, planDetection, type Tile } from '../../src/document/tiles.js';
+
+// A 900 x 900 page at scale 1, 3 x 3 tiles sharing 64 px: seams at 300 and 600, so
+// tile columns span [0, 332), [268, 632), [568, 900) and rows likewise.
+const plan = planDetection({ width: 900, height: 900 }, { overlap: 64 });
+
+/** What each tile's detector reports for text at `page` boxes: the part inside the tile. */
+function seen(layout: DetectionPlan, page: Box[]): Array<{ tile: Tile; boxes: DetectedBox[] }> {
+  return layout.tiles.map((tile) => ({
+    tile,
+    boxes: page.flatMap((box) => {
+      const x0 = Math.max(box.x, tile.x);
+      const y0 = Math.max(box.y, tile.y);
+      const x1 = Math.min(box.x + box.width, tile.x + tile.width);
+      const y1 = Math.min(box.y + box.height, tile.y + tile.height);
+      if (x1 - x0 < 4 || y1 - y0 < 4) return [];
+      const local = { x: x0 - tile.x, y: y0 - tile.y, width: x1 - x0, height: y1 - y0 };
+      return [{ polygon: polygonOfBox(local), box: local, score: 0.9 }];
+    }),
+  }));
+}
+
+describe('stitchTiles', () => {
+  it('joins the two halves of a line cut by a vertical seam into one box', () => {
+    const line = { x: 200, y: 100, width: 250, height: 20 };
+    const boxes = stitchTiles(plan, seen(plan, [line]));
+    expect(boxes).toHaveLength(1);
+    expect(boxes[0]?.box).toEqual(line);
+  });
+
+  it('keeps a word that lies in the overlap band once', () => {
+    const word = { x: 280, y: 400, width: 40, height: 20 };
+    const results = seen(plan, [word]);
+    expect(results.filter((r) => r.boxes.length > 0)).toHaveLength(2);
+    expect(stitchTiles(plan, results).map((b) => b.box)).toEqual([word]);
+  });
+
+  it('keeps a line crossing a horizontal seam once, whole', () => {
+    const line = { x: 40, y: 290, width: 200, height: 20 };
+    expect(stitchTiles(plan, seen(plan, [line])).map((b) => b.box)).toEqual([line]);
+  });
+
+  it('absorbs the sliver a tile sees of a line cut by its bottom edge', () => {
+    const line = { x: 40, y: 320, width: 200, height: 30 };
+    const results = seen(plan, [line]);
+    expect(results[0]?.boxes[0]?.box.height).toBe(12);
+    expect(stitchTiles(plan, results).map((b) => b.box)).toEqual([line]);
+  });
+
+  it('merges a line crossing two vertical seams into one box', () => {
+    const line = { x: 50, y: 700, width: 800, height: 24 };
+    expect(stitchTiles(plan, seen(plan, [line])).map((b) => b.box)).toEqual([line]);
+  });
+
+  it('leaves two words apart when the gap between them spans the seam', () => {
+    const words = [
+      { x: 100, y: 100, width: 150, height: 20 },
+      { x: 350, y: 100, width: 150, height: 20 },
+    ];
+    expect(stitchTiles(plan, seen(plan, words)).map((b) => b.box)).toEqual(words);
+  });
+
+  it('does not merge two close lines seen by both tiles of a seam', () => {
+    const lines = [
+      { x: 40, y: 276, width: 200, height: 20 },
+      { x: 40, y: 300, width: 200, height: 20 },
+    ];
+    expect(stitchTiles(plan, seen(plan, lines)).map((b) => b.box)).toEqual(lines);
+  });
+
+  it('returns page pixels through the crop and the scale', () => {
+    const cropped = planDetection(
+      { width: 5000, height: 7000, content: { x: 1000, y: 2000, width: 2000, height: 3200 } },
+      { maxSide: 1600 },
+    );
+    const tile = cropped.tiles[0] as Tile;
+    const local = { x: 10, y: 20, width: 100, height: 16 };
+    const [box] = stitchTiles(cropped, [
+      { tile, boxes: [{ polygon: polygonOfBox(local), box: local, score: 0.8 }] },
+    ]);
+    expect(box?.box).toEqual({ x: 1020, y: 2040, width: 200, height: 32 });
+    expect(box?.polygon[0]).toEqual([1020, 2040]);
+    expect(box?.score).toBe(0.8);
+  });
+
+  it('orders page boxes top to bottom', () => {
+    const lines = [
+      { x: 600, y: 800, width: 100, height: 20 },
+      { x: 40, y: 50, width: 100, height: 20 },
+      { x: 400, y: 450, width: 100, height: 20 },
+    ];
+    const ys = stitchTiles(plan, seen(plan, lines)).map((b) => b.box.y);
+    expect(ys).toEqual([50, 450, 800]);
+  });
+});
