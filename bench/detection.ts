@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { availableCpus } from '../src/document/cpus.js';
 import { detectPage } from '../src/document/detect-page.js';
-import { TextDetector } from '../src/document/detection.js';
+import { type DetectedBox, TextDetector } from '../src/document/detection.js';
 import {
   addCounts,
   countDetections,
@@ -52,12 +52,22 @@ interface Tally {
   seconds: number[];
 }
 
+// A fixed workload timed between pages: one 1-megapixel model run. The machine's load moves
+// it as much as the pages, so ratios to it are steadier than seconds.
+const REFERENCE: Raster = {
+  width: 640,
+  height: 1600,
+  channels: 1,
+  data: Buffer.alloc(640 * 1600, 255),
+};
+
 async function main(): Promise<void> {
   const pages = await listPages(args.data, args.limit ? Number(args.limit) : undefined);
   const detector = await TextDetector.load();
   const tallies = Object.fromEntries(
     Object.keys(configs).map((name) => [name, { counts: zero(), seconds: [] } as Tally]),
   );
+  const reference: number[] = [];
   const perPage: Array<Record<string, unknown>> = [];
 
   await warmUp(detector, pages[0]?.image);
@@ -65,12 +75,14 @@ async function main(): Promise<void> {
     for (const page of pages) {
       const raster = await decode(page.image);
       const truth = await readTruth(page.truth);
+      reference.push(await timed(() => detector.detect(REFERENCE)));
       const row: Record<string, unknown> = { page: basename(page.image) };
       for (const [name, options] of Object.entries(configs)) {
-        const started = performance.now();
-        const boxes = await detectPage(detector, raster, options);
-        const seconds = (performance.now() - started) / 1000;
         const tally = tallies[name] as Tally;
+        let boxes: DetectedBox[] = [];
+        const seconds = await timed(async () => {
+          boxes = await detectPage(detector, raster, options);
+        });
         tally.seconds.push(seconds);
         if (round > 0) continue;
         const counts = countDetections(
@@ -84,23 +96,39 @@ async function main(): Promise<void> {
     }
   }
   await detector.dispose();
-  report(tallies, pages.length, perPage);
+  report(tallies, quantile(reference, 0.5), pages.length, perPage);
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
 }
 
 async function warmUp(detector: TextDetector, image: string | undefined): Promise<void> {
   if (image) await detectPage(detector, await decode(image));
+  await detector.detect(REFERENCE);
 }
 
-function report(tallies: Record<string, Tally>, pages: number, perPage: unknown[]): void {
+function report(
+  tallies: Record<string, Tally>,
+  reference: number,
+  pages: number,
+  perPage: unknown[],
+): void {
   const settings = { ...base, threads: availableCpus(), rounds: Number(args.rounds), pages };
   console.log(`detection on ${args.data}: ${JSON.stringify(settings)}`);
-  console.log('config      precision  recall  F1      duplicates  median s/page  p90 s/page');
+  console.log(`reference (one 1 MP model run, median): ${fixed(reference)} s`);
+  console.log(
+    'config      precision  recall  F1      duplicates  median s/page  p90 s/page  x reference',
+  );
   const summary: Record<string, unknown> = {};
   for (const [name, tally] of Object.entries(tallies)) {
     const r = rates(tally.counts);
     const median = quantile(tally.seconds, 0.5);
     const p90 = quantile(tally.seconds, 0.9);
-    summary[name] = { ...tally.counts, ...r, medianSeconds: median, p90Seconds: p90 };
+    const ratio = median / reference;
+    summary[name] = { ...tally.counts, ...r, medianSeconds: median, p90Seconds: p90, ratio };
     console.log(
       [
         name.padEnd(10),
@@ -110,10 +138,12 @@ function report(tallies: Record<string, Tally>, pages: number, perPage: unknown[
         `${(r.duplicateRate * 100).toFixed(2)}%`.padStart(11),
         fixed(median).padStart(14),
         fixed(p90).padStart(11),
+        ratio.toFixed(2).padStart(12),
       ].join(' '),
     );
   }
-  if (args.json) void writeFile(args.json, JSON.stringify({ settings, summary, perPage }, null, 2));
+  const json = JSON.stringify({ settings, reference, summary, perPage }, null, 2);
+  if (args.json) void writeFile(args.json, json);
 }
 
 async function listPages(

@@ -14,6 +14,8 @@ const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./commands/eval.js'),
   () => import('./commands/lab.js'),
   () => import('./commands/platform.js'),
+  () => import('./commands/run.js'),
+  () => import('./commands/serve.js'),
 ];
 
 export async function main(argv: string[]): Promise<void> {

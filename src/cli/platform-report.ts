@@ -88,7 +88,8 @@ function time(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
 
-function table(header: string[], rows: string[][]): string {
+/** Columns padded to their widest cell, under a header. */
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

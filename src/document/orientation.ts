@@ -4,9 +4,11 @@
  *
  * 1. Line shape, free: text lines are long and thin. When the detected boxes are mostly
  *    taller than wide, the page lies on its side (90 or 270); otherwise it is 0 or 180.
- * 2. Direction, cheap: the PP-OCR direction classifier reads the longest lines (8 by
- *    default, one batch of a few milliseconds), each turned by the candidate rotation, and
- *    tells upright from upside down. The page turns only when the lines agree clearly.
+ * 2. Direction, cheap: the PP-OCR direction classifier reads the longest lines (12 by
+ *    default, one batch of a few milliseconds), each turned by the candidate rotation and
+ *    squeezed to 48 x 192 as PaddleOCR does, and tells upright from upside down. On the 40
+ *    SROIE receipts the mean "upside down" probability was at most 0.40 for upright pages
+ *    and at least 0.69 for turned ones (8 lines), hence the 0.55 threshold.
  *
  * The result is the clockwise rotation that makes the page upright, as `Page.rotation` and
  * `PageResult.rotation` count it. Detection must then be run again on the turned page
@@ -24,16 +26,16 @@ export type Rotation = 0 | 90 | 180 | 270;
 
 /** How orientation is decided, with defaults. */
 export interface OrientationOptions {
-  /** Lines read by the direction classifier. Default 8. */
+  /** Lines read by the direction classifier. Default 12. */
   samples?: number;
   /**
    * Mean probability of "upside down" over the sampled lines above which the page is
-   * turned by an extra 180 degrees. Default 0.7: a mixed verdict leaves the page as it is.
+   * turned by an extra 180 degrees. Default 0.55.
    */
   upsideDownThreshold?: number;
 }
 
-const DEFAULTS: Required<OrientationOptions> = { samples: 8, upsideDownThreshold: 0.7 };
+const DEFAULTS: Required<OrientationOptions> = { samples: 12, upsideDownThreshold: 0.55 };
 /** A box this many times longer one way than the other is a line seen clearly. */
 const LINE_ASPECT = 2;
 /** Fewer elongated boxes than this say nothing about the page's orientation. */

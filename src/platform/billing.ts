@@ -106,6 +106,30 @@ export function bill(
   return summarise(table, architecture, [...lines.values()]);
 }
 
+/** What one request and the invocations it caused cost (see {@link requestCost}). */
+export interface RequestCost {
+  requestId: string;
+  /** Records billed: every attempt of every invocation in the tree. */
+  invocations: number;
+  /** Requests and durations per function; no provisioned-concurrency line. */
+  bill: Bill;
+}
+
+/**
+ * The cost of `requestId` and of every invocation it caused (InvocationRecords.tree): for the
+ * root request of a document, the document's cost. Requests and durations only: configured
+ * provisioned concurrency is a cost of the deployment over time, not of any one request, and is
+ * billed per run by {@link bill}; duration on provisioned instances is included.
+ */
+export function requestCost(
+  records: { tree(requestId: string): InvocationRecord[] },
+  requestId: string,
+  options: Omit<BillOptions, 'until'> = {},
+): RequestCost {
+  const tree = records.tree(requestId);
+  return { requestId, invocations: tree.length, bill: bill(tree, [], options) };
+}
+
 function durationCost(
   record: BilledRecord,
   table: PriceTable,

@@ -159,7 +159,8 @@ function checkInteger(
   unit: string,
 ): void {
   if (Number.isInteger(value) && (value as number) >= min && (value as number) <= max) return;
-  invalid(name, `${option} must be an integer from ${min} to ${max} ${unit}; got ${String(value)}`);
+  const given = typeof value === 'number' ? String(value) : JSON.stringify(value);
+  invalid(name, `${option} must be an integer from ${min} to ${max} ${unit}; got ${given}`);
 }
 
 function checkEnvironment(name: string, environment: Record<string, string>): void {

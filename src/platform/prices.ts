@@ -72,7 +72,7 @@ export const AWS_2020_PAPER: PriceTable = {
  */
 export const AWS_2026: PriceTable = {
   id: 'aws-2026',
-  source: 'AWS Lambda pricing page, us-east-1 (figures as given in issue 3)',
+  source: 'AWS Lambda pricing, https://aws.amazon.com/lambda/pricing/, us-east-1',
   date: '2026-12',
   granularityMs: 1,
   billsOnDemandInit: true,

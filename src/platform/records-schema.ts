@@ -29,6 +29,7 @@ CREATE INDEX IF NOT EXISTS invocations_request ON invocations (request_id);
 CREATE INDEX IF NOT EXISTS invocations_run ON invocations (run_id, start_time);
 CREATE INDEX IF NOT EXISTS invocations_function ON invocations (function_name, start_time);
 CREATE INDEX IF NOT EXISTS invocations_root ON invocations (root_request_id);
+CREATE INDEX IF NOT EXISTS invocations_parent ON invocations (parent_request_id);
 CREATE TABLE IF NOT EXISTS invocation_logs (
   request_id TEXT NOT NULL,
   seq INTEGER NOT NULL,

@@ -138,6 +138,27 @@ export class InvocationRecords {
     return rows.map(fromRow);
   }
 
+  /**
+   * The records of `requestId` (every attempt) and of every invocation it caused, directly or
+   * through others: those naming it as their root, and the descendants along parent links.
+   * Oldest first. Shortcoming: a function started by a bucket notification from a handler's
+   * write is not linked to that handler (S3 events carry no caller), so it is not included.
+   */
+  tree(requestId: string): InvocationRecord[] {
+    const rows = this.#db
+      .prepare(
+        `WITH RECURSIVE tree(id) AS (
+           SELECT @requestId
+           UNION SELECT request_id FROM invocations WHERE root_request_id = @requestId
+           UNION SELECT i.request_id FROM invocations i JOIN tree t ON i.parent_request_id = t.id
+         )
+         SELECT * FROM invocations WHERE request_id IN (SELECT id FROM tree)
+         ORDER BY start_time, seq`,
+      )
+      .all({ requestId }) as Row[];
+    return rows.map(fromRow);
+  }
+
   /** The log lines (JSON text) of `requestId`, in the order written, across its attempts. */
   logs(requestId: string): string[] {
     const rows = this.#db

@@ -164,4 +164,31 @@ describe.skipIf(!shared)('Reader on real pages', () => {
     expect(braised).toMatch(/BRAISED PORK.*2\.0.*7\.00.*14\.00/u);
     expect(lines.indexOf(header)).toBeLessThan(lines.indexOf(braised));
   });
+
+  it('c17: reads a receipt on a 200-inch PDF page at its place, or refuses the page as too large', async () => {
+    const outcome = await readCase('c17-huge-mediabox.pdf').catch((error: unknown) => error);
+    if (!(outcome && typeof outcome === 'object' && 'pages' in outcome)) {
+      expect(outcome).toMatchObject({ code: 'PAGE_TOO_LARGE' });
+      return;
+    }
+    const result = outcome as DocumentResult;
+    const page = result.pages[0];
+    const words = page ? pageWords(page) : [];
+
+    expect(recall('562', result)).toBeGreaterThanOrEqual(0.9 * (await cleanRecall('562')));
+    expect(words.every((w) => w.box.x + w.box.width <= (page?.width ?? 0) + 1)).toBe(true);
+    expect(words.every((w) => w.box.y + w.box.height <= (page?.height ?? 0) + 1)).toBe(true);
+  });
+
+  it('c24: never reports a truncated JPEG as a clean success', async () => {
+    const outcome = await readCase('c24-truncated-45pct.jpg').catch((error: unknown) => error);
+    if (!(outcome && typeof outcome === 'object' && 'pages' in outcome)) {
+      expect(outcome).toMatchObject({ code: 'TRUNCATED_IMAGE' });
+      return;
+    }
+    const result = outcome as DocumentResult;
+
+    expect(result.pages[0]?.partial).toBeTruthy();
+    expect(result.warnings).toEqual([expect.stringMatching(/^page 1: only partly decoded: /u)]);
+  });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { bill, billedDurationMs, invocationCostUsd } from '../../src/platform/billing.js';
+import {
+  bill,
+  billedDurationMs,
+  invocationCostUsd,
+  requestCost,
+} from '../../src/platform/billing.js';
 import { AWS_2020_PAPER, AWS_2026 } from '../../src/platform/prices.js';
-import type { InvocationRecord, ProvisionedPeriod } from '../../src/platform/records.js';
+import {
+  type InvocationRecord,
+  InvocationRecords,
+  type ProvisionedPeriod,
+} from '../../src/platform/records.js';
 
 function record(fields: Partial<InvocationRecord>): InvocationRecord {
   return {
@@ -156,5 +165,90 @@ describe('bill', () => {
       expect.objectContaining({ item: 'provisioned-concurrency', quantity: 600 }),
     ]);
     expect(() => bill([], [open])).toThrow(/still open/);
+  });
+});
+
+describe('requestCost', () => {
+  // Two documents. Document a: its ocr invocation (cold) calls detect twice (d1 failed once and
+  // ran again under the same id; d2 on a provisioned instance); d1 calls x; d2 started g, which
+  // names itself as root but d2 as parent. Document b is unrelated. All 1,024 MB.
+  const gb = (fields: Partial<InvocationRecord>) => record({ memorySizeMb: 1024, ...fields });
+  const documentA = [
+    gb({
+      requestId: 'a',
+      rootRequestId: 'a',
+      startType: 'cold',
+      durationMs: 100,
+      initDurationMs: 300,
+    }),
+    gb({
+      requestId: 'd1',
+      parentRequestId: 'a',
+      rootRequestId: 'a',
+      durationMs: 50,
+      outcome: 'error',
+    }),
+    gb({ requestId: 'd1', parentRequestId: 'a', rootRequestId: 'a', durationMs: 50 }),
+    gb({
+      requestId: 'd2',
+      parentRequestId: 'a',
+      rootRequestId: 'a',
+      durationMs: 200,
+      startType: 'provisioned',
+    }),
+    gb({ requestId: 'x', parentRequestId: 'd1', rootRequestId: 'a', durationMs: 10 }),
+    gb({ requestId: 'g', parentRequestId: 'd2', rootRequestId: 'g', durationMs: 40 }),
+  ];
+  const documentB = [
+    gb({ requestId: 'b', rootRequestId: 'b', durationMs: 5000 }),
+    gb({ requestId: 'e1', parentRequestId: 'b', rootRequestId: 'b', durationMs: 5000 }),
+  ];
+
+  function stored(): InvocationRecords {
+    const records = InvocationRecords.open(':memory:');
+    for (const [index, item] of [...documentA, ...documentB].entries()) {
+      records.add({ ...item, startTime: index });
+    }
+    return records;
+  }
+
+  it("sums the invocations a document's root request caused, retries included, under today's table", () => {
+    const records = stored();
+
+    const cost = requestCost(records, 'a', { table: AWS_2026 });
+
+    expect(cost.invocations).toBe(6);
+    // a bills its init today: 400 ms; d1 twice 50 ms; x 10 ms; g 40 ms; d2 200 ms provisioned.
+    const onDemandGbS = 0.4 + 0.05 + 0.05 + 0.01 + 0.04;
+    expect(cost.bill.totalUsd).toBeCloseTo(
+      6 * 0.0000002 + onDemandGbS * 0.0000166667 + 0.2 * 0.0000097222,
+      15,
+    );
+    expect(cost.bill.lines.some((line) => line.item === 'provisioned-concurrency')).toBe(false);
+    records.close();
+  });
+
+  it('prices the same tree per 100 ms under the 2020 table, init unbilled', () => {
+    const records = stored();
+
+    const cost = requestCost(records, 'a', { table: AWS_2020_PAPER });
+
+    // a, d1, d1, x, g: one 100 ms granule each at 1,024 MB.
+    expect(cost.bill.totalUsd).toBeCloseTo(
+      6 * 0.0000002 + 5 * 0.0000016667 + 0.2 * 0.0000097222,
+      15,
+    );
+    records.close();
+  });
+
+  it('costs a request inside the tree with only what it caused', () => {
+    const records = stored();
+
+    const cost = requestCost(records, 'd1', { table: AWS_2026 });
+
+    expect(cost.invocations).toBe(3);
+    expect(cost.bill.totalUsd).toBeCloseTo(3 * 0.0000002 + 0.11 * 0.0000166667, 15);
+    expect(requestCost(records, 'unknown').invocations).toBe(0);
+    records.close();
   });
 });

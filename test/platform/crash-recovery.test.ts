@@ -1,17 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvocationQueue } from '../../src/platform/invocations.js';
+import { requireBuild } from './built.js';
 
 // A platform process runs a batch; it is killed with SIGKILL at random points, restarted, and
 // finally left to finish. Every submitted invocation must end in exactly one final state.
 
-const built = existsSync(
-  fileURLToPath(new URL('../../dist/platform/platform.js', import.meta.url)),
-);
 const child = fileURLToPath(new URL('./fixtures/queue-crash-platform.mjs', import.meta.url));
 const handler = fileURLToPath(new URL('./fixtures/queue-run-log.mjs', import.meta.url));
 const ITEMS = 80;
@@ -27,7 +25,9 @@ interface Item {
   sleepMs: number;
 }
 
-describe.skipIf(!built)(`crash recovery (seed ${seed})`, () => {
+describe(`crash recovery (seed ${seed})`, () => {
+  requireBuild('dist/platform/platform.js', 'dist/platform/runtime/instance-host.js');
+
   it('brings every acknowledged invocation to exactly one final state after kill -9 and restart', async () => {
     const random = mulberry32(seed);
     const items: Item[] = Array.from({ length: ITEMS }, (_, id) => ({

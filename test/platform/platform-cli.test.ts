@@ -110,6 +110,33 @@ describe('lectern platform', () => {
     expect(JSON.parse(lines[3] ?? '')).toMatchObject({ requestId: dead, msg: 'no pages' });
   });
 
+  it('bills a request under each table: init billed today, 100 ms granules in 2020', async () => {
+    const today = JSON.parse(await run('bill', '--request', dead, '--table', 'aws-2026', '--json'));
+    const paper = JSON.parse(await run('bill', '--request', dead, '--table', 'aws-2020', '--json'));
+
+    // 120.5 ms init + 42.25 ms duration at 1,024 MB: 163 ms today; one 100 ms granule in 2020.
+    expect(today.bills[0].totalUsd).toBeCloseTo(0.0000002 + 0.163 * 0.0000166667, 15);
+    expect(paper.bills[0].totalUsd).toBeCloseTo(0.0000002 + 0.0000016667, 15);
+    const text = await run('bill', '--run', 'run-1');
+    expect(text).toContain('run run-1: 1 invocation records');
+    expect(text).toMatch(/^aws-2020 \(x86_64\): .*, 2020$/m);
+    expect(text).toMatch(/^aws-2026 \(x86_64\): .*, 2026-12$/m);
+  });
+
+  it('fails with REQUEST_NOT_FOUND for a request id nobody knows', async () => {
+    await expect(run('logs', 'no-such-request')).rejects.toMatchObject({
+      code: 'REQUEST_NOT_FOUND',
+      subject: 'no-such-request',
+    });
+  });
+
+  it('refuses an unknown price table, naming the known ones', async () => {
+    await expect(run('bill', '--table', 'aws-1999')).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringContaining('aws-2020, aws-2026, both'),
+    });
+  });
+
   it('refuses a directory with no platform state, with STATE_NOT_FOUND', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'lectern-empty-'));
     const program = new Command().exitOverride();

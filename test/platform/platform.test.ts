@@ -1,14 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvocationQueue } from '../../src/platform/invocations.js';
 import { Platform, type PlatformOptions } from '../../src/platform/platform.js';
+import { requireBuild } from './built.js';
 
-const built = existsSync(
-  fileURLToPath(new URL('../../dist/platform/storage/s3-event.js', import.meta.url)),
-);
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}.mjs`, import.meta.url));
 const spec = (name: string, handler: string, extra: object = {}) => ({
   name,
@@ -47,7 +45,9 @@ const trigger = {
   suffix: '.jpg',
 };
 
-describe.skipIf(!built)('Platform', () => {
+describe('Platform', () => {
+  requireBuild('dist/platform/storage/s3-event.js', 'dist/platform/runtime/instance-host.js');
+
   it('runs the triggered function once for an upload whose key needs encoding', async () => {
     const platform = await openPlatform({
       functions: [spec('copy', 'queue-copy-upload')],
@@ -164,6 +164,37 @@ describe.skipIf(!built)('Platform', () => {
       state: 'succeeded',
       attempts: 1,
     });
+  });
+
+  it('refuses a synchronous call over the reserved concurrency; queued events wait and run', async () => {
+    const platform = await openPlatform({
+      functions: [spec('log', 'queue-run-log', { reservedConcurrency: 1, retryAttempts: 0 })],
+      queue: { retryBaseDelayMs: 20, throttleBaseDelayMs: 20 },
+    });
+    const busy = new Promise<void>((resolve) => {
+      platform.runtime.on('invocation-started', () => resolve());
+    });
+    const events = ['a', 'b', 'c'].map(
+      (id) => platform.invokeAsync('log', { id, sleepMs: 100 }).requestId,
+    );
+    await busy;
+
+    const refused = await platform.invoke('log', { id: 'sync' }).catch((error) => error);
+    await platform.waitForIdle();
+
+    expect(refused).toMatchObject({ code: 'THROTTLED' });
+    expect(refused.message).toContain('reserved concurrency of 1');
+    const settled = events.map((id) => platform.queue.inspect.get(id));
+    expect(settled.map((i) => [i?.state, i?.attempts])).toEqual([
+      ['succeeded', 1],
+      ['succeeded', 1],
+      ['succeeded', 1],
+    ]);
+    expect(settled.reduce((sum, i) => sum + (i?.throttles ?? 0), 0)).toBeGreaterThanOrEqual(2);
+    expect(platform.queue.inspect.deadLetters()).toEqual([]);
+    const outcomes = platform.records.query({ functionName: 'log' }).map((r) => r.outcome);
+    expect(outcomes.filter((o) => o === 'success')).toHaveLength(3);
+    expect(outcomes.filter((o) => o === 'throttled').length).toBeGreaterThanOrEqual(3);
   });
 
   it('refuses an asynchronous invoke of a function that is not deployed', async () => {

@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { LecternError } from '../../errors.js';
 import type { InvocationQueue } from '../../platform/invocations.js';
 import type { InvocationRecords } from '../../platform/records.js';
+import { type BillRequest, billScope, formatBills } from '../platform-bill.js';
 import { formatDeadLetters, formatFailed, formatRequest } from '../platform-report.js';
 
 interface StateOptions {
@@ -27,7 +28,7 @@ interface StateHandles {
 export function register(program: Command): void {
   const platform = program
     .command('platform')
-    .description('operate the embedded platform: failures, dead letters, re-drive, logs');
+    .description('operate the embedded platform: failures, dead letters, re-drive, logs, bills');
 
   withState(platform.command('failed'))
     .description('list asynchronous invocations with a failed attempt (waiting to retry, or dead)')
@@ -65,6 +66,25 @@ export function register(program: Command): void {
       }),
     );
 
+  withState(platform.command('bill'))
+    .description(
+      'bill the recorded invocations per function: of a run, or of one request and what it caused',
+    )
+    .option('--run <id>', 'only the invocations of this run (default every record)')
+    .option('--request <id>', "one request and every invocation it caused (a document's cost)")
+    .option('--table <id>', 'price table: aws-2020, aws-2026 or both', 'both')
+    .option('--arch <arch>', 'x86_64 or arm64', 'x86_64')
+    .action((options: StateOptions & BillRequest) =>
+      withHandles(options, ({ records }) => {
+        const scope = billScope(records, options);
+        const json = {
+          title: scope.title,
+          bills: scope.bills.map(({ table, bill }) => ({ ...bill, source: table.source })),
+        };
+        print(options, json, () => formatBills(scope));
+      }),
+    );
+
   withState(platform.command('logs'))
     .description('show the attempts, REPORT records and log lines of a request id')
     .argument('<request-id>', 'the request id (asynchronous retries share it)')
@@ -76,6 +96,12 @@ export function register(program: Command): void {
           records: records.query({ requestId }),
           logs: records.logs(requestId),
         };
+        const known = facts.invocation || facts.records.length > 0 || facts.logs.length > 0;
+        if (!known) {
+          throw new LecternError('REQUEST_NOT_FOUND', 'no invocation has this request id', {
+            subject: requestId,
+          });
+        }
         print(options, facts, () =>
           formatRequest(requestId, facts.invocation, facts.attempts, facts.records, facts.logs),
         );

@@ -36,6 +36,10 @@ function hasAsciiNearEnd(bytes: Uint8Array, needle: string, window: number): boo
   return buffer.indexOf(needle, Math.max(0, bytes.length - window), 'latin1') >= 0;
 }
 
+// Known limit: libpng, told to ignore a truncated stream, may leave rows of stale data between
+// black ones, so for PNG the band found (and the share reported) can be smaller than what is
+// really missing. The page is still flagged partial.
+
 /** A flat band along one edge of a raster, as the decoder left it. */
 export interface MissingBand {
   side: 'top' | 'bottom' | 'left' | 'right';

@@ -5,6 +5,7 @@
  * pixel budget, alpha flattened onto white, conversion to 8-bit gray or sRGB (16-bit samples and
  * CMYK included), straight to a raw buffer. libvips reads the file sequentially, so the peak
  * memory of a page is about its output raster plus a few strips, not the source at full size.
+ * Progressive JPEG and interlaced PNG are the exception (see {@link progressiveFits}).
  *
  * Damage is never a clean success:
  * - a file whose structure stops early (JPEG without EOI after its last scan, PNG without IEND,
@@ -89,6 +90,9 @@ async function decodePage(context: ImageContext, index: number, metadata: Metada
   const channels: 1 | 3 = (metadata.channels ?? 3) <= 2 ? 1 : 3;
   const scale = budgetScale(upright.width, upright.height, channels, context.budget);
   if (scale < PAGE_LIMITS.minImageScale) throw tooLarge(context, index, upright);
+  if (metadata.isProgressive && !progressiveFits(upright, channels, context.budget)) {
+    throw tooLarge(context, index, upright);
+  }
 
   const target = {
     width: Math.max(1, Math.round(upright.width * scale)),
@@ -206,6 +210,22 @@ async function runPipeline(
   return { width: info.width, height: info.height, channels: target.channels, data };
 }
 
+/**
+ * Interlaced PNG and progressive JPEG cannot be streamed: the decoder keeps the whole source
+ * (JPEG: 2 bytes per coefficient) in memory. Such a source is accepted up to
+ * {@link PROGRESSIVE_BUDGET_FACTOR} page budgets.
+ */
+function progressiveFits(
+  size: { width: number; height: number },
+  channels: number,
+  budget: PageBudget,
+): boolean {
+  const sourceBytes = size.width * size.height * channels * 2;
+  return sourceBytes <= PROGRESSIVE_BUDGET_FACTOR * budget.maxRasterBytes;
+}
+
+const PROGRESSIVE_BUDGET_FACTOR = 4;
+
 function swap(metadata: Metadata): { width: number; height: number } {
   return { width: metadata.height, height: metadata.width };
 }
@@ -224,7 +244,7 @@ function tooLarge(
   const megapixels = Math.round((size.width * size.height) / 1e6);
   return new DocumentError(
     'PAGE_TOO_LARGE',
-    `page ${index + 1} is ${size.width}x${size.height} (${megapixels} MP): it would have to be shrunk more than ${1 / PAGE_LIMITS.minImageScale} times to fit the pixel budget`,
+    `page ${index + 1} is ${size.width}x${size.height} (${megapixels} MP): too large to decode within the pixel budget`,
     { document: context.document, details: { page: index, ...size } },
   );
 }

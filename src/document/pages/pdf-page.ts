@@ -93,6 +93,8 @@ function textLayerOf(
 ): Pick<Page, 'textLayer'> {
   if (context.forceOcr || items.length === 0) return {};
   const words = textLayerWords(items, styles, toRaster);
+  // The verdict's reason is not carried on the Page (the contract has no field for it); a page
+  // without textLayer is simply OCR'd.
   return judgeTextLayer(words, raster).trusted ? { textLayer: words } : {};
 }
 

@@ -8,6 +8,9 @@ import type { DocumentFormat } from './types.js';
 /** Acrobat accepts `%PDF-` anywhere in the first 1024 bytes; so do we. */
 const PDF_HEADER_WINDOW = 1024;
 
+// HEIC is named, not decoded: sharp's prebuilt libvips has libheif without an HEVC decoder
+// (AVIF it could read, but it is not a format Lectern promises).
+
 /** ISO-BMFF brands (the `ftyp` box) of the HEIF family and their common names. */
 const HEIF_BRANDS: Record<string, string> = {
   heic: 'HEIC',

@@ -72,6 +72,9 @@ export function textLayerWords(
 }
 
 /**
+ * Known limit: letter-spaced words ("Ö k o - K o n t r") come from pdf.js as runs with gaps
+ * wider than this tolerance and stay split into one-letter words.
+ *
  * True when `next` starts where `run` ends, on the same baseline and direction, with no white
  * space between them: within a tenth of the font size.
  */

@@ -20,7 +20,7 @@ export function assembleLine(
 ): RecognizedLine {
   const { crop, decoded } = reading;
   const toFrame = (crop.frame.width / crop.raster.width) * stepWidth;
-  const words: RecognizedWord[] = splitWords(decoded.characters, options).map((span) => {
+  const words: RecognizedWord[] = splitWords(decoded, options).map((span) => {
     const x0 = Math.max(0, span.start * toFrame);
     const x1 = Math.min(crop.frame.width, span.end * toFrame);
     const wordPolygon = frameSpan(crop.frame, x0, Math.max(x0, x1));

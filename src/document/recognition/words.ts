@@ -1,11 +1,18 @@
 /**
- * Word separation from where characters were read. The PP-OCRv4 recognizer rarely emits a
- * space between words, but it reads each character at a time step that lies over the
- * character: the distance between consecutive characters is the line's own character pitch
- * inside a word, and clearly more where a space was printed. A line is split at its emitted
- * spaces and at gaps wide relative to its own pitch.
+ * Word separation from what the model saw between characters. The PP-OCRv4 recognizer rarely
+ * emits a space between words (blank wins the step), but two cues remain:
+ *
+ * - the probability it gives the space class between two characters, low but clearly raised
+ *   where a space was printed;
+ * - the distance between the two characters relative to the line's own character pitch (the
+ *   median distance between neighbours): about one pitch inside a word, two in a monospaced
+ *   line where a space was printed, in between for proportional type.
+ *
+ * The two are combined as evidence: a gap of 1.5 pitches needs a space probability of 1% to
+ * count as a space, and every further half pitch divides the probability needed by ten (and
+ * every half pitch less multiplies it). An emitted space always separates words.
  */
-import type { DecodedCharacter } from './ctc.js';
+import type { DecodedCharacter, DecodedLine } from './ctc.js';
 
 /** A word along a line, in CTC time steps (fractional). */
 export interface WordSpan {
@@ -18,33 +25,40 @@ export interface WordSpan {
   confidence: number;
 }
 
-/** Tuning of `splitWords`, chosen from the geometry of type, never from any text. */
+/** Tuning of `splitWords`, from the geometry of type, never from any text. */
 export interface WordSplitOptions {
-  /** A gap wider than this many pitches is a space. Default 1.6. */
-  gapFactor?: number;
+  /** Space probability that makes a space at a gap of `neutralGap` pitches. Default 0.01. */
+  spaceProbability?: number;
+  /** Gap, in pitches, halfway between a letter pair (1) and a monospaced space (2). Default 1.5. */
+  neutralGap?: number;
+  /** Powers of ten of evidence per pitch of gap beyond `neutralGap`. Default 2. */
+  evidencePerPitch?: number;
   /**
-   * The pitch assumed when a line has too few characters to measure it, in time steps. With
-   * a 48-pixel strip and 8 columns a step, a character of ~0.5 em of ~34 pixels is ~2.2 steps.
-   * Default 2.2.
+   * Pitch assumed when a line has too few characters to measure it, in time steps: a 48-pixel
+   * strip and 8 columns a step make a character of ~0.5 em ~2.2 steps. Default 2.2.
    */
   defaultPitch?: number;
 }
 
-/** Splits decoded characters (spaces included) into words. */
-export function splitWords(
-  characters: readonly DecodedCharacter[],
-  options: WordSplitOptions = {},
-): WordSpan[] {
-  const gapFactor = options.gapFactor ?? 1.6;
-  const runs = splitAtSpaces(characters);
-  const pitch = linePitch(runs) ?? options.defaultPitch ?? 2.2;
+const DEFAULTS: Required<WordSplitOptions> = {
+  spaceProbability: 0.01,
+  neutralGap: 1.5,
+  evidencePerPitch: 2,
+  defaultPitch: 2.2,
+};
+
+/** Splits a decoded line into words. */
+export function splitWords(line: DecodedLine, options: WordSplitOptions = {}): WordSpan[] {
+  const settings = { ...DEFAULTS, ...options };
+  const runs = splitAtSpaces(line.characters);
+  const pitch = linePitch(runs) ?? settings.defaultPitch;
 
   const words: DecodedCharacter[][] = [];
   for (const run of runs) {
     let word: DecodedCharacter[] = [];
     for (const character of run) {
       const last = word[word.length - 1];
-      if (last && center(character) - center(last) > gapFactor * pitch) {
+      if (last && isSpace(last, character, pitch, line.spaceProbability, settings)) {
         words.push(word);
         word = [];
       }
@@ -60,12 +74,34 @@ export function linePitch(runs: readonly (readonly DecodedCharacter[])[]): numbe
   const gaps: number[] = [];
   for (const run of runs) {
     for (let i = 1; i < run.length; i += 1) {
-      gaps.push(center(run[i] as DecodedCharacter) - center(run[i - 1] as DecodedCharacter));
+      gaps.push((run[i] as DecodedCharacter).position - (run[i - 1] as DecodedCharacter).position);
     }
   }
   if (gaps.length < 2) return undefined;
   gaps.sort((a, b) => a - b);
   return gaps[Math.floor(gaps.length / 2)];
+}
+
+function isSpace(
+  left: DecodedCharacter,
+  right: DecodedCharacter,
+  pitch: number,
+  spaceProbability: Float32Array,
+  settings: Required<WordSplitOptions>,
+): boolean {
+  const gap = (right.position - left.position) / pitch;
+  const needed =
+    settings.spaceProbability * 10 ** (-settings.evidencePerPitch * (gap - settings.neutralGap));
+  return highestBetween(spaceProbability, left.position, right.position) > needed;
+}
+
+function highestBetween(values: Float32Array, from: number, to: number): number {
+  let highest = 0;
+  const last = Math.min(values.length - 1, Math.floor(to));
+  for (let step = Math.max(0, Math.floor(from)); step <= last; step += 1) {
+    highest = Math.max(highest, values[step] as number);
+  }
+  return highest;
 }
 
 function splitAtSpaces(characters: readonly DecodedCharacter[]): DecodedCharacter[][] {
@@ -88,12 +124,8 @@ function spanOf(word: readonly DecodedCharacter[], pitch: number): WordSpan {
   const last = word[word.length - 1] as DecodedCharacter;
   return {
     text: word.map((character) => character.text).join(''),
-    start: Math.max(0, center(first) - pitch / 2),
-    end: center(last) + pitch / 2,
+    start: Math.max(0, first.position - pitch / 2),
+    end: last.position + pitch / 2,
     confidence: Math.min(...word.map((character) => character.confidence)),
   };
-}
-
-function center(character: DecodedCharacter): number {
-  return (character.start + character.end) / 2;
 }

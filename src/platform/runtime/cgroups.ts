@@ -6,6 +6,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isProcessAlive } from './liveness.js';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 const CFS_PERIOD_US = 100_000;
@@ -127,21 +128,12 @@ function ownGroup(controller: 'memory' | 'cpu'): string {
 function removeStale(parent: string): void {
   for (const name of readdirSync(parent)) {
     const pid = Number(/^lectern-(\d+)-/.exec(name)?.[1]);
-    if (!pid || isAlive(pid)) continue;
+    if (!pid || isProcessAlive(pid)) continue;
     const dir = join(parent, name);
     for (const child of readdirSync(dir, { withFileTypes: true })) {
       if (child.isDirectory()) removeDir(join(dir, child.name));
     }
     removeDir(dir);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

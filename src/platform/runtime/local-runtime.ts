@@ -25,7 +25,7 @@ import { instanceHostPath } from './host-path.js';
 import { type InvokeOptions, type InvokeResult, Invoker } from './invoker.js';
 import { cpuShare, type IsolationMode, type IsolationReport, setUpIsolation } from './isolation.js';
 import type { ServiceConfig } from './protocol.js';
-import { removeDirectory } from './scratch.js';
+import { removeDirectory, removeStaleScratchRoots } from './scratch.js';
 
 export type { RuntimeEvents } from './events.js';
 export type { InvokeOptions, InvokeResult } from './invoker.js';
@@ -61,7 +61,10 @@ export interface LocalRuntimeOptions {
   dispatch?: DispatchHook;
   /** Object store and shared volume factories given to instances. Default none. */
   services?: ServiceConfig;
-  /** Share of the host's memory that live instances may hold together. Default 0.75. */
+  /**
+   * Share of the host's memory (or of this process's memory group's limit, if lower) that live
+   * instances may hold together. Default 0.75.
+   */
   hostMemoryShare?: number;
   /** Overrides the budget derived from `hostMemoryShare`, in MB. */
   memoryBudgetMb?: number;
@@ -117,6 +120,7 @@ export class LocalRuntime {
     this.#cgroups = cgroups;
     this.isolation = report;
     this.#scratchRoot = options.scratchRoot ?? join(tmpdir(), name);
+    if (options.scratchRoot === undefined) removeStaleScratchRoots(tmpdir());
     this.#capacity = new Capacity(memoryBudget(options), options.concurrencyLimit ?? 1000);
     this.#logger = options.logger ?? silentLogger;
     this.#logger.info(
@@ -287,5 +291,11 @@ function memoryBudget(options: LocalRuntimeOptions): number {
       `hostMemoryShare must be in (0, 1]; got ${share}`,
     );
   }
-  return Math.floor((totalmem() / 1024 / 1024) * share);
+  return Math.floor((hostMemoryBytes() / 1024 / 1024) * share);
+}
+
+/** The host's memory, or less when this process's own memory group caps it (a container). */
+function hostMemoryBytes(): number {
+  const constrained = process.constrainedMemory?.() ?? 0;
+  return constrained > 0 ? Math.min(totalmem(), constrained) : totalmem();
 }

@@ -9,6 +9,7 @@
  */
 import { type Dirent, lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from './liveness.js';
 
 /** Bytes of the regular files under `dir`, recursively (0 when it does not exist). */
 export function directoryBytes(dir: string): number {
@@ -30,4 +31,22 @@ export function directoryBytes(dir: string): number {
 /** Removes `dir` and everything in it, ignoring a directory already gone. */
 export function removeDirectory(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Removes the default scratch roots (`lectern-<pid>-<n>` under `parent`) of runtimes whose
+ * process is gone: a platform killed with `kill -9` cannot clean up after itself.
+ */
+export function removeStaleScratchRoots(parent: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^lectern-(\d+)-\d+$/.exec(name)?.[1]);
+    if (!pid || isProcessAlive(pid)) continue;
+    removeDirectory(join(parent, name));
+  }
 }

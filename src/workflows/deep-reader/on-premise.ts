@@ -125,12 +125,17 @@ async function readLocally(
   };
   const pages: PageResult[] = [];
   const iterator = loaded.pages[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await timings.time('decode', () => iterator.next());
-    if (next.done) break;
-    pages.push(
-      await readPageWith(next.value, models, { detection, timings }, pool.pageDetection()),
-    );
+  try {
+    for (;;) {
+      const next = await timings.time('decode', () => iterator.next());
+      if (next.done) break;
+      pages.push(
+        await readPageWith(next.value, models, { detection, timings }, pool.pageDetection()),
+      );
+    }
+  } catch (error) {
+    await iterator.return?.().catch(() => undefined);
+    throw error;
   }
   return assembleResult({ bytes, document, loaded, pages, timings, config });
 }

@@ -38,9 +38,11 @@ export async function readRemotely(
   const slots = new Slots(PAGES_IN_FLIGHT);
   const pending: Array<Promise<PageResult>> = [];
   const iterator = loaded.pages[Symbol.asyncIterator]();
+  let failed = false;
   try {
     for (;;) {
       await slots.take();
+      if (failed) break;
       const next = await timings.time('decode', () => iterator.next());
       if (next.done) break;
       const event = await writePageTask(
@@ -52,15 +54,23 @@ export async function readRemotely(
       );
       const read = readOnePage(event, next.value.index + 1, services, config, timings);
       pending.push(read.finally(() => slots.give()));
-      // Failures are collected below, in page order; this only keeps them from going unhandled.
-      read.catch(() => undefined);
+      // Failures are reported below; a failed page also stops the decoding of further pages.
+      read.catch(() => {
+        failed = true;
+      });
     }
   } catch (error) {
     await iterator.return?.().catch(() => undefined);
     await Promise.allSettled(pending);
     throw error;
   }
-  const pages = await Promise.all(pending);
+  if (failed) await iterator.return?.().catch(() => undefined);
+  // Every page settles before the document's folder is removed; the first failure, in page
+  // order, is the document's.
+  const settled = await Promise.allSettled(pending);
+  const rejected = settled.find((s) => s.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  const pages = settled.map((s) => (s as PromiseFulfilledResult<PageResult>).value);
   return assembleResult({ bytes, document, loaded, pages, timings, config });
 }
 

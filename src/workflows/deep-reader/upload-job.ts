@@ -59,26 +59,30 @@ async function readAndRecord(
     sequencer: record.sequencer,
   };
   const requestId = context.requestId;
-  try {
-    const result = await readRemotely(body, key, context.services, config, workDir);
-    const json = JSON.stringify(result);
+  const read = await readRemotely(body, key, context.services, config, workDir).then(
+    (result) => ({ result }),
+    (error: unknown) => {
+      // Anything but a coded failure is the platform's to retry.
+      if (!(error instanceof LecternError)) throw error;
+      return { error };
+    },
+  );
+  if ('result' in read) {
     const verdict = await writeOutcome(context.services, config.outputBucket, source, {
       kind: 'result',
-      body: json,
+      body: JSON.stringify(read.result),
       requestId,
     });
-    return { key, action: 'succeeded', pages: result.pages.length, written: verdict === 'written' };
-  } catch (error) {
-    if (!(error instanceof LecternError)) throw error;
-    context.logger.warn({ err: error, document: key }, 'document failed');
-    const failure = failureRecord(source, error, requestId);
-    const verdict = await writeOutcome(context.services, config.outputBucket, source, {
-      kind: 'failure',
-      body: JSON.stringify(failure),
-      requestId,
-    });
-    return { key, action: 'failed', code: error.code, written: verdict === 'written' };
+    const pages = read.result.pages.length;
+    return { key, action: 'succeeded', pages, written: verdict === 'written' };
   }
+  context.logger.warn({ err: read.error, document: key }, 'document failed');
+  const verdict = await writeOutcome(context.services, config.outputBucket, source, {
+    kind: 'failure',
+    body: JSON.stringify(failureRecord(source, read.error, requestId)),
+    requestId,
+  });
+  return { key, action: 'failed', code: read.error.code, written: verdict === 'written' };
 }
 
 /** The failure record of a version that could not be read. */

@@ -137,6 +137,17 @@ describe('loadPages on images', () => {
     expect(error.message).toContain('poster.png');
   });
 
+  it('refuses a progressive JPEG whose whole source would not fit four page budgets', async () => {
+    const plain = await stripedJpeg(2000, 2000);
+    const progressive = await sharp(plain).jpeg({ progressive: true }).toBuffer();
+
+    const downscaled = await firstPage(plain, { maxPixels: 500_000 });
+    const error = await rejection(loadAll(progressive, { maxPixels: 500_000 }));
+
+    expect(downscaled.scale).toBeCloseTo(Math.sqrt(500_000 / 4_000_000), 2);
+    expect(error.code).toBe('PAGE_TOO_LARGE');
+  });
+
   it('flags a truncated JPEG as partial and blanks the rows it never received', async () => {
     const jpeg = await stripedJpeg(400, 400);
 

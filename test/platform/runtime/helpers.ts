@@ -7,6 +7,10 @@ import {
   LocalRuntime,
   type LocalRuntimeOptions,
 } from '../../../src/platform/runtime/local-runtime.js';
+import { requireBuild } from '../built.js';
+
+// Instances run the compiled host: every suite using these helpers needs the build.
+requireBuild('dist/platform/runtime/instance-host.js');
 
 /** Absolute path of a handler module under test/platform/fixtures. */
 export function fixture(name: string): string {

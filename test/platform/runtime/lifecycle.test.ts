@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestRuntime, fixture, nextEvent, rejection } from './helpers.js';
 
@@ -130,5 +134,20 @@ describe('LocalRuntime instances', () => {
     expect(small.vcpus).toBeCloseTo(1, 5);
     expect(large.vcpus).toBeCloseTo(10_240 / 1769, 5);
     expect(large.cpuShareExceedsHost).toBe(large.vcpus > runtime.isolation.hostCpus);
+  });
+
+  it('removes the scratch directories left by a runtime whose process died', () => {
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const stale = join(tmpdir(), `lectern-${gone}-0`);
+    mkdirSync(join(stale, 'echo-1-abc'), { recursive: true });
+    writeFileSync(join(stale, 'echo-1-abc', 'left-over'), 'x');
+    const live = join(tmpdir(), `lectern-${process.pid}-99`);
+    mkdirSync(live, { recursive: true });
+
+    createTestRuntime();
+
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    rmSync(live, { recursive: true });
   });
 });

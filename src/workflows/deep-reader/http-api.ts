@@ -1,0 +1,164 @@
+/**
+ * @module The HTTP API of `lectern serve` (documented in docs/serve.md), on node:http:
+ *
+ * ```
+ * PUT  /documents/{name}          upload (raw body); 202 with the version's status
+ * GET  /documents/{name}          status of the newest upload of that name
+ * GET  /documents/{name}/result   the result JSON (409 while queued, 422 when it failed)
+ * GET  /failures                  failed uploads with their error codes
+ * GET  /health                    200 when the server runs
+ * ```
+ * Uploads over the size limit get 413 before their body is read past the limit.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ObjectStore } from '../../platform/storage/object-store.js';
+import type { IndexedDocument, ResultsIndex } from './results-index.js';
+
+/** What the API serves from. */
+export interface ApiTarget {
+  objects: ObjectStore;
+  index: ResultsIndex;
+  inputBucket: string;
+  outputBucket: string;
+  /** Uploads go under this prefix (the trigger's). */
+  uploadPrefix: string;
+  /** Largest upload in bytes. */
+  maxUploadBytes: number;
+  /** Brings the index up to date before a read. */
+  sync: () => Promise<unknown>;
+}
+
+class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An HTTP server answering the API (not yet listening). */
+export function createApiServer(target: ApiTarget): Server {
+  return createServer((request, response) => {
+    route(target, request, response).catch((error: unknown) => {
+      const problem =
+        error instanceof HttpProblem
+          ? error
+          : new HttpProblem(
+              500,
+              'INTERNAL',
+              error instanceof Error ? error.message : String(error),
+            );
+      send(response, problem.status, { error: { code: problem.code, message: problem.message } });
+      if (!request.complete) request.resume();
+    });
+  });
+}
+
+async function route(target: ApiTarget, request: IncomingMessage, response: ServerResponse) {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const path = url.pathname;
+  if (path === '/health' && request.method === 'GET') return send(response, 200, { ok: true });
+  if (path === '/failures' && request.method === 'GET') {
+    await target.sync();
+    return send(response, 200, { failures: target.index.list({ status: 'failed' }).map(view) });
+  }
+  const match = /^\/documents\/(.+?)(\/result)?$/.exec(path);
+  if (!match) throw new HttpProblem(404, 'NOT_FOUND', `no route for ${request.method} ${path}`);
+  const name = decodeName(match[1] as string);
+  const key = `${target.uploadPrefix}${name}`;
+  if (request.method === 'PUT' && !match[2]) return upload(target, key, request, response);
+  if (request.method !== 'GET') throw new HttpProblem(405, 'METHOD_NOT_ALLOWED', 'use GET or PUT');
+  await target.sync();
+  const entry = target.index.get(target.inputBucket, key);
+  if (!entry) throw new HttpProblem(404, 'NOT_FOUND', `no upload named ${name}`);
+  if (!match[2]) return send(response, 200, view(entry));
+  return sendResult(target, entry, response);
+}
+
+async function upload(
+  target: ApiTarget,
+  key: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
+  const declared = Number(request.headers['content-length'] ?? Number.NaN);
+  if (declared > target.maxUploadBytes) throw tooLarge(target);
+  const body = await readBody(request, target.maxUploadBytes);
+  if (body.length === 0) throw new HttpProblem(400, 'EMPTY_UPLOAD', 'the upload has no bytes');
+  const meta = await target.objects.put(target.inputBucket, key, body, {
+    ...(request.headers['content-type'] ? { contentType: request.headers['content-type'] } : {}),
+  });
+  const uploadedAt = Date.parse(meta.lastModified);
+  target.index.addUpload({ bucket: target.inputBucket, key, etag: meta.etag, uploadedAt });
+  const entry = target.index.get(target.inputBucket, key, meta.etag) as IndexedDocument;
+  send(response, 202, view(entry));
+}
+
+async function sendResult(target: ApiTarget, entry: IndexedDocument, response: ServerResponse) {
+  if (entry.status === 'queued') {
+    throw new HttpProblem(409, 'NOT_READY', `${entry.key} is still being read`);
+  }
+  if (entry.status === 'failed') {
+    throw new HttpProblem(422, entry.errorCode ?? 'FAILED', entry.errorMessage ?? 'failed');
+  }
+  const { body } = await target.objects.get(target.outputBucket, entry.outputKey as string);
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(body);
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.pause();
+        reject(new HttpProblem(413, 'UPLOAD_TOO_LARGE', `uploads are limited to ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function tooLarge(target: ApiTarget): HttpProblem {
+  return new HttpProblem(
+    413,
+    'UPLOAD_TOO_LARGE',
+    `uploads are limited to ${target.maxUploadBytes} bytes`,
+  );
+}
+
+function decodeName(encoded: string): string {
+  let name: string;
+  try {
+    name = decodeURIComponent(encoded);
+  } catch {
+    throw new HttpProblem(400, 'INVALID_NAME', 'the document name has a malformed %-escape');
+  }
+  if (name.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+    throw new HttpProblem(
+      400,
+      'INVALID_NAME',
+      'document names are paths without empty, . or .. parts',
+    );
+  }
+  return name;
+}
+
+/** The public view of an index entry. */
+function view(entry: IndexedDocument): Record<string, unknown> {
+  const { bucket: _bucket, ...rest } = entry;
+  return rest;
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  if (response.headersSent) return;
+  response.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+  response.end(`${JSON.stringify(body)}\n`);
+}

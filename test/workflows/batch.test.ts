@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runBatch, uploadKeys } from '../../src/workflows/deep-reader/batch-run.js';
+import { ResultsIndex } from '../../src/workflows/deep-reader/results-index.js';
+import { CASES, DETECT_ONLY_PAGE, SMALL } from './helpers.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('upload keys of a batch', () => {
+  it('keep each file’s path below the folder holding them all, under the prefix', () => {
+    expect(uploadKeys(['/data/a/000.jpg', '/data/b/000.jpg', '/data/c.pdf'], 'uploads/')).toEqual([
+      'uploads/a/000.jpg',
+      'uploads/b/000.jpg',
+      'uploads/c.pdf',
+    ]);
+  });
+});
+
+describe.skipIf(!existsSync(CASES))('a batch on the embedded platform', () => {
+  it('ends every upload in one outcome and indexes each with its invocations and cost', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'lectern-batch-'));
+    dirs.push(stateDir);
+    const files = [join(CASES, 'c36-duplicate-delivery.jpg'), join(CASES, 'c20-empty.jpg')];
+    const seen: string[] = [];
+
+    const { documents, summary } = await runBatch(files, {
+      stateDir,
+      stack: { ...SMALL, handlers: { page: DETECT_ONLY_PAGE } },
+      onOutcome: (file) => seen.push(file),
+      pollMs: 50,
+    });
+
+    expect(seen.sort()).toEqual([...files].sort());
+    expect(documents.map((d) => d.entry?.status)).toEqual(['succeeded', 'failed']);
+    expect(documents[1]?.entry).toMatchObject({ errorCode: 'EMPTY_DOCUMENT' });
+    expect(JSON.parse(documents[0]?.result ?? '{}').pages).toHaveLength(1);
+    expect(summary).toMatchObject({ documents: 2, pages: 1, succeeded: 1, failed: 1 });
+    expect(summary.failures).toEqual({ EMPTY_DOCUMENT: 1 });
+    // One OCR invocation per upload, one page invocation, nine tiles.
+    expect(summary.invocations).toBe(2 + 1 + 9);
+
+    const index = ResultsIndex.open(join(stateDir, 'results.db'));
+    try {
+      const [receipt] = index.list({ status: 'succeeded' });
+      expect(receipt).toMatchObject({ key: 'uploads/c36-duplicate-delivery.jpg', pages: 1 });
+      expect(receipt?.invocations).toBe(11);
+      expect(receipt?.coldStarts).toBeGreaterThan(0);
+      expect(receipt?.cost2020Usd).toBeGreaterThan(0);
+      expect(receipt?.cost2026Usd).toBeGreaterThan(0);
+      expect(receipt?.stages.decode).toBeGreaterThan(0);
+      expect(receipt?.queueWaitMs).toBeGreaterThanOrEqual(0);
+      expect(index.list({ status: 'failed' }).map((d) => d.errorCode)).toEqual(['EMPTY_DOCUMENT']);
+    } finally {
+      index.close();
+    }
+  });
+});
