@@ -2,7 +2,9 @@
  * One warm instance per function given a long list of documents, one after another (case c39:
  * ../shared/cases/batches/c39-warm-200.txt). Prints, as one JSON object: how many instances
  * and inits each function had, the peak memory of the page and detection instances after
- * document 20 and after the last, and whether identical inputs gave identical results.
+ * document 20 and after the last, whether identical inputs gave identical results, the median
+ * latency (upload to result object) and the median platform overhead (that latency minus the
+ * OCR invocation's init and duration, first document left out).
  *
  *   npm run build && npx tsx bench/deep-reader-warm.ts [list] [--limit N]
  */
@@ -32,12 +34,24 @@ const { platform } = await deployStack(
 );
 const signatures = new Map<string, Set<string>>();
 const memory: Record<string, { after20?: number; afterLast?: number }> = {};
+const latencies: number[] = [];
+const overheads: number[] = [];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
 try {
   for (const [i, file] of files.entries()) {
     const key = `uploads/warm/${String(i).padStart(3, '0')}-${basename(file)}`;
-    await platform.objects.put('lectern-input', key, readFileSync(file));
+    const bytes = readFileSync(file);
+    const uploaded = Date.now();
+    await platform.objects.put('lectern-input', key, bytes);
     await platform.waitForIdle();
-    const { body } = await platform.objects.get('lectern-output', `results/${key}.json`);
+    const { body, metadata } = await platform.objects.get('lectern-output', `results/${key}.json`);
+    const ocr = platform.records
+      .query({ functionName: 'lectern-ocr' })
+      .filter((r) => r.outcome === 'success')
+      .at(-1);
+    const latency = Date.parse(metadata.lastModified) - uploaded;
+    latencies.push(latency);
+    overheads.push(latency - (ocr?.durationMs ?? 0) - (ocr?.initDurationMs ?? 0));
     const result = JSON.parse(body.toString());
     const pages = JSON.stringify(result.pages);
     signatures.set(file, (signatures.get(file) ?? new Set()).add(pages));
@@ -74,6 +88,8 @@ try {
       documents: files.length,
       functions,
       memoryMb: memory,
+      latencyMedianMs: median(latencies),
+      overheadMedianMs: median(overheads.slice(1)),
       identicalResults: differing.length === 0,
       differing,
     }),

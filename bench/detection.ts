@@ -5,15 +5,18 @@
  * loaded), for the 3x3 tiling and for no tiling at the same detection scale, interleaved
  * page by page so that the machine's load hits both alike.
  *
- *   npm run bench:detection -- [--data DIR] [--rounds N] [--limit N] [--max-side PX]
- *                              [--overlap PX] [--no-crop] [--json FILE]
+ *   npm run bench:detection -- [--data DIR] [--rounds N] [--limit N] [--grid 3x3]
+ *     [--min-tile-share PX] [--max-side PX] [--overlap PX] [--no-crop] [--json FILE]
+ *
+ * Also prints the grids actually used (a grid is reduced on small images, see
+ * `minTileShare`) and the detection-image sizes.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { availableCpus } from '../src/document/cpus.js';
-import { detectPage } from '../src/document/detect-page.js';
+import { detectPage, planPage } from '../src/document/detect-page.js';
 import { type DetectedBox, TextDetector } from '../src/document/detection.js';
 import {
   addCounts,
@@ -33,6 +36,8 @@ const { values: args } = parseArgs({
     'max-side': { type: 'string' },
     overlap: { type: 'string' },
     'no-crop': { type: 'boolean', default: false },
+    grid: { type: 'string', default: '3x3' },
+    'min-tile-share': { type: 'string' },
     json: { type: 'string' },
   },
 });
@@ -40,10 +45,12 @@ const { values: args } = parseArgs({
 const base: DetectionOptions = {
   ...(args['max-side'] ? { maxSide: Number(args['max-side']) } : {}),
   ...(args.overlap ? { overlap: Number(args.overlap) } : {}),
+  ...(args['min-tile-share'] ? { minTileShare: Number(args['min-tile-share']) } : {}),
   crop: !args['no-crop'],
 };
+const [rows, cols] = args.grid.split('x').map(Number);
 const configs: Record<string, DetectionOptions> = {
-  'tiles 3x3': { ...base, grid: { rows: 3, cols: 3 } },
+  [`tiles ${args.grid}`]: { ...base, grid: { rows: rows ?? 3, cols: cols ?? 3 } },
   'no tiles': { ...base, grid: { rows: 1, cols: 1 } },
 };
 
@@ -76,7 +83,7 @@ async function main(): Promise<void> {
       const raster = await decode(page.image);
       const truth = await readTruth(page.truth);
       reference.push(await timed(() => detector.detect(REFERENCE)));
-      const row: Record<string, unknown> = { page: basename(page.image) };
+      const row: Record<string, unknown> = { page: basename(page.image), plan: planOf(raster) };
       for (const [name, options] of Object.entries(configs)) {
         const tally = tallies[name] as Tally;
         let boxes: DetectedBox[] = [];
@@ -97,6 +104,14 @@ async function main(): Promise<void> {
   }
   await detector.dispose();
   report(tallies, quantile(reference, 0.5), pages.length, perPage);
+}
+
+/** The tiled configuration's plan in short: grid used, detection size, crop. */
+function planOf(raster: Raster): string {
+  const plan = planPage(raster, Object.values(configs)[0]);
+  const rows = new Set(plan.tiles.map((t) => t.row)).size;
+  const cols = new Set(plan.tiles.map((t) => t.col)).size;
+  return `${rows}x${cols} ${plan.width}x${plan.height}${plan.crop ? ' cropped' : ''}`;
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -142,6 +157,12 @@ function report(
       ].join(' '),
     );
   }
+  const grids = new Map<string, number>();
+  for (const row of perPage as Array<{ plan: string }>) {
+    const grid = row.plan.split(' ')[0] as string;
+    grids.set(grid, (grids.get(grid) ?? 0) + 1);
+  }
+  console.log(`grids used: ${[...grids].map(([g, n]) => `${g} on ${n} pages`).join(', ')}`);
   const json = JSON.stringify({ settings, reference, summary, perPage }, null, 2);
   if (args.json) void writeFile(args.json, json);
 }

@@ -33,8 +33,13 @@ export class BatchProgress {
 
   /** A line of text for the user (without the newline). */
   log(line: string): void {
-    if (this.#bars) this.#bars.log(`${line}\n`);
-    else this.#stream.write(`${line}\n`);
+    if (!this.#bars) {
+      this.#stream.write(`${line}\n`);
+      return;
+    }
+    this.#bars.log(`${line}\n`);
+    // Redraw now: a message logged just before stop() would otherwise never be flushed.
+    this.#bars.update();
   }
 
   stop(): void {

@@ -18,6 +18,7 @@ export function printSummary(summary: BatchSummary, json: boolean): void {
     `latency       ${spread(summary.latencyMs)}`,
     `wall time     ${seconds(summary.wallMs)}`,
   ];
+  if (summary.queueWaitMs) lines.push(`queue wait    ${spread(summary.queueWaitMs)}`);
   if (summary.overheadMs) lines.push(`overhead      ${spread(summary.overheadMs)}`);
   if (summary.invocations !== undefined) {
     lines.push(

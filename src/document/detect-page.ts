@@ -40,7 +40,8 @@ export function planPage(raster: Raster, options: DetectionOptions = {}): Detect
 
 /**
  * Text boxes of a page, in page pixels, detected tile by tile and stitched.
- * Defaults: see {@link DETECTION_DEFAULTS} (3 x 3 tiles, 64 px overlap, 1600 px longest side).
+ * Defaults: see {@link DETECTION_DEFAULTS} (3 x 3 tiles of at least 320 px, 64 px overlap,
+ * 1600 px longest side, crop to content).
  */
 export async function detectPage(
   detector: TextDetector,

@@ -71,8 +71,13 @@ export async function readPageWith(
     const { boxes } = detected;
     const upright = raster;
     const frame = frameOf(page, turned);
-    settings.onDetections?.(number, boxes.map((box) => shiftDetection(box, frame)));
-    const lines = await timings.time('recognition', () => models.recognizer.recognize(upright, boxes));
+    settings.onDetections?.(
+      number,
+      boxes.map((box) => shiftDetection(box, frame)),
+    );
+    const lines = await timings.time('recognition', () =>
+      models.recognizer.recognize(upright, boxes),
+    );
     blocks = await timings.time('layout', () => layoutPage(lines, upright));
   }
 

@@ -57,10 +57,9 @@ export function stitchTiles(
 
 function toPage(plan: DetectionPlan, tile: Tile, detected: DetectedBox): DetectedBox {
   const region = tileRegion(plan, tile);
-  const polygon = detected.polygon.map(([x, y]): Point => [
-    region.x + x / plan.scale,
-    region.y + y / plan.scale,
-  ]);
+  const polygon = detected.polygon.map(
+    ([x, y]): Point => [region.x + x / plan.scale, region.y + y / plan.scale],
+  );
   return { polygon, box: boxOfPolygon(polygon), score: detected.score };
 }
 
@@ -103,7 +102,11 @@ function seams(
   return result;
 }
 
-function clipToShare(detected: DetectedBox, tile: Tile, share: Share | undefined): Piece | undefined {
+function clipToShare(
+  detected: DetectedBox,
+  tile: Tile,
+  share: Share | undefined,
+): Piece | undefined {
   if (!share) return undefined;
   const { box } = detected;
   const cut = {
@@ -114,10 +117,12 @@ function clipToShare(detected: DetectedBox, tile: Tile, share: Share | undefined
   };
   if (!(cut.left || cut.right || cut.top || cut.bottom)) return { tile, detected, cut };
 
-  const polygon = clipPolygon(detected.polygon, share);
-  if (polygon.length < 3) return undefined;
-  const clipped = boxOfPolygon(polygon);
+  const points = clipPolygon(detected.polygon, share);
+  if (points.length < 3) return undefined;
+  const clipped = boxOfPolygon(points);
   if (clipped.width < MIN_PIECE || clipped.height < MIN_PIECE) return undefined;
+  // A clipped quadrilateral may have up to 8 corners: back to four, clockwise from top-left.
+  const polygon = rectCorners(minAreaRect(points));
   return { tile, detected: { polygon, box: clipped, score: detected.score }, cut };
 }
 

@@ -3,7 +3,15 @@
  * first) on real documents, with --out, one of them broken.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +39,15 @@ describe.skipIf(!ready)('lectern read', () => {
     const out = join(root, 'out');
     const run = spawnSync(
       process.execPath,
-      ['bin/lectern.js', 'read', join(root, 'in', 'a', '000.jpg'), join(root, 'in', 'b'), join(root, 'in', 'broken.jpg'), '--out', out],
+      [
+        'bin/lectern.js',
+        'read',
+        join(root, 'in', 'a', '000.jpg'),
+        join(root, 'in', 'b'),
+        join(root, 'in', 'broken.jpg'),
+        '--out',
+        out,
+      ],
       { encoding: 'utf8' },
     );
 

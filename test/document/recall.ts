@@ -3,7 +3,7 @@
  * characters, compared case-insensitively) found in a result, each found word used once.
  */
 import { readFileSync } from 'node:fs';
-import { pageLines, type DocumentResult, type PageResult } from '../../src/document/result.js';
+import { type DocumentResult, type PageResult, pageLines } from '../../src/document/result.js';
 import { foldCase, tokenize } from '../../src/lab/metrics.js';
 import { parseBoxFile } from '../../src/lab/sroie.js';
 
@@ -19,14 +19,21 @@ export function truthWords(id: string): string[] {
 
 /** The text of some pages of a result, lines in reading order. */
 export function textOf(pages: PageResult[]): string {
-  return pages.map((page) => pageLines(page).map((line) => line.text).join('\n')).join('\n');
+  return pages
+    .map((page) =>
+      pageLines(page)
+        .map((line) => line.text)
+        .join('\n'),
+    )
+    .join('\n');
 }
 
 /** Share of receipt `id`'s words found in `pages` (all pages of `result` by default). */
 export function recall(id: string, result: DocumentResult, pages = result.pages): number {
   const wanted = truthWords(id);
   const found = new Map<string, number>();
-  for (const token of tokenize(foldCase(textOf(pages)))) found.set(token, (found.get(token) ?? 0) + 1);
+  for (const token of tokenize(foldCase(textOf(pages))))
+    found.set(token, (found.get(token) ?? 0) + 1);
   let hits = 0;
   for (const word of wanted) {
     const left = found.get(word) ?? 0;

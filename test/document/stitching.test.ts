@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectedBox } from '../../src/document/detection.js';
-import { type Box, polygonOfBox } from '../../src/document/geometry.js';
+import { type Box, boxOfPolygon, type Point, polygonOfBox } from '../../src/document/geometry.js';
 import { stitchTiles } from '../../src/document/stitching.js';
 import { type DetectionPlan, planDetection, type Tile } from '../../src/document/tiles.js';
 
 // A 900 x 900 page at scale 1, 3 x 3 tiles sharing 64 px: seams at 300 and 600, so
 // tile columns span [0, 332), [268, 632), [568, 900) and rows likewise.
-const plan = planDetection({ width: 900, height: 900 }, { overlap: 64 });
+const plan = planDetection({ width: 900, height: 900 }, { overlap: 64, minTileShare: 0 });
 
 /** What each tile's detector reports for text at `page` boxes: the part inside the tile. */
 function seen(layout: DetectionPlan, page: Box[]): Array<{ tile: Tile; boxes: DetectedBox[] }> {
@@ -72,6 +72,23 @@ describe('stitchTiles', () => {
     expect(stitchTiles(plan, seen(plan, lines)).map((b) => b.box)).toEqual(lines);
   });
 
+  it("takes text in an overlap from the tile that owns it, not the neighbour's edge view", () => {
+    const word = { x: 310, y: 100, width: 20, height: 20 };
+    const [left, middle] = plan.tiles as [Tile, Tile];
+    const edgeView = { x: 305 - left.x, y: 98, width: 27, height: 26 };
+    const ownView = { x: word.x - middle.x, y: word.y, width: word.width, height: word.height };
+    const boxes = stitchTiles(plan, [
+      { tile: left, boxes: [{ polygon: polygonOfBox(edgeView), box: edgeView, score: 0.7 }] },
+      { tile: middle, boxes: [{ polygon: polygonOfBox(ownView), box: ownView, score: 0.9 }] },
+    ]);
+    expect(boxes.map((b) => b.box)).toEqual([word]);
+  });
+
+  it('joins a line crossing a seam corner, seen by four tiles, into one box', () => {
+    const line = { x: 200, y: 290, width: 200, height: 24 };
+    expect(stitchTiles(plan, seen(plan, [line])).map((b) => b.box)).toEqual([line]);
+  });
+
   it('returns page pixels through the crop and the scale', () => {
     const cropped = planDetection(
       { width: 5000, height: 7000, content: { x: 1000, y: 2000, width: 2000, height: 3200 } },
@@ -95,5 +112,36 @@ describe('stitchTiles', () => {
     ];
     const ys = stitchTiles(plan, seen(plan, lines)).map((b) => b.box.y);
     expect(ys).toEqual([50, 450, 800]);
+  });
+});
+
+describe('stitchTiles on tilted text', () => {
+  it('keeps four corners, clockwise from the top-left, for a tilted line cut by a seam', () => {
+    const layout = planDetection({ width: 900, height: 900 }, { overlap: 64, minTileShare: 0 });
+    const [left, middle] = layout.tiles as [Tile, Tile];
+    // A line rising 4 degrees to the right, from x 200 to 420, across the seam at x 300.
+    const slope = Math.tan((4 * Math.PI) / 180);
+    const corners = (x0: number, x1: number, dx: number): DetectedBox['polygon'] => [
+      [x0 - dx, 120 - (x0 - 200) * slope],
+      [x1 - dx, 120 - (x1 - 200) * slope],
+      [x1 - dx, 140 - (x1 - 200) * slope],
+      [x0 - dx, 140 - (x0 - 200) * slope],
+    ];
+    const piece = (x0: number, x1: number, tile: Tile): DetectedBox => {
+      const polygon = corners(x0, x1, tile.x);
+      return { polygon, box: boxOfPolygon(polygon), score: 0.9 };
+    };
+    const [line] = stitchTiles(layout, [
+      { tile: left, boxes: [piece(200, 332, left)] },
+      { tile: middle, boxes: [piece(268, 420, middle)] },
+    ]);
+    const polygon = line?.polygon ?? [];
+    expect(polygon).toHaveLength(4);
+    const [tl, tr, br, bl] = polygon as [Point, Point, Point, Point];
+    expect(Math.abs(tl[0] - 200)).toBeLessThan(3);
+    expect(Math.abs(tr[0] - 420)).toBeLessThan(3);
+    expect(tr[1]).toBeLessThan(tl[1]);
+    expect(br[1]).toBeGreaterThan(tr[1]);
+    expect(bl[0]).toBeLessThan(br[0]);
   });
 });

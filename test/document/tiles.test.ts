@@ -21,12 +21,24 @@ function spansOf(tiles: Tile[], axis: 'x' | 'y'): Array<[number, number]> {
 }
 
 describe('planDetection', () => {
-  it('scales a tall receipt to the 1600 px longest side and cuts it 3 x 3', () => {
-    const plan = planDetection({ width: 900, height: 2000 });
-    expect(plan.scale).toBeCloseTo(0.8);
-    expect([plan.width, plan.height]).toEqual([720, 1600]);
+  it('scales an A4 page to the 1600 px longest side and cuts it 3 x 3', () => {
+    const plan = planDetection({ width: 2480, height: 3508 });
+    expect(plan.scale).toBeCloseTo(1600 / 3508);
+    expect([plan.width, plan.height]).toEqual([1131, 1600]);
     expect(plan.tiles).toHaveLength(9);
     expect(plan.crop).toBeUndefined();
+  });
+
+  it('gives a narrow receipt fewer columns, each tile owning at least 320 px', () => {
+    const plan = planDetection({ width: 900, height: 2000 });
+    expect([plan.width, plan.height]).toEqual([720, 1600]);
+    expect(new Set(plan.tiles.map((t) => t.col)).size).toBe(2);
+    expect(new Set(plan.tiles.map((t) => t.row)).size).toBe(3);
+  });
+
+  it('forces the full grid when minTileShare is 0', () => {
+    const plan = planDetection({ width: 900, height: 2000 }, { minTileShare: 0 });
+    expect(plan.tiles).toHaveLength(9);
   });
 
   it('never enlarges a page already smaller than the bound', () => {
@@ -36,7 +48,7 @@ describe('planDetection', () => {
   });
 
   it('covers the image edge to edge with neighbours sharing exactly the overlap', () => {
-    const plan = planDetection({ width: 900, height: 2000 }, { overlap: 48 });
+    const plan = planDetection({ width: 900, height: 2000 }, { overlap: 48, minTileShare: 0 });
     for (const axis of ['x', 'y'] as const) {
       const spans = spansOf(plan.tiles, axis);
       expect(spans[0]?.[0]).toBe(0);
@@ -64,8 +76,8 @@ describe('planDetection', () => {
     expect(plan.height).toBe(1600);
   });
 
-  it('uses fewer tiles when the image is too small for the grid', () => {
-    const plan = planDetection({ width: 100, height: 300 }, { overlap: 64 });
+  it('never makes a tile own less than the overlap, even when the grid is forced', () => {
+    const plan = planDetection({ width: 100, height: 300 }, { overlap: 64, minTileShare: 0 });
     expect(new Set(plan.tiles.map((t) => t.col)).size).toBe(1);
     expect(new Set(plan.tiles.map((t) => t.row)).size).toBe(3);
   });
@@ -82,6 +94,7 @@ describe('planDetection', () => {
     [{ grid: { rows: 3, cols: 2.5 } }],
     [{ overlap: -1 }],
     [{ maxSide: 10 }],
+    [{ minTileShare: -5 }],
   ])('rejects out-of-range options %j with INVALID_OPTION', (options) => {
     expect(() => planDetection({ width: 900, height: 2000 }, options)).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTION' }),
@@ -106,7 +119,7 @@ describe('tileRegion', () => {
 describe('cutTile', () => {
   it('copies the exact pixels of a tile when the plan does not scale', async () => {
     const page = gradientPage(300, 400);
-    const plan = planDetection(page);
+    const plan = planDetection(page, { minTileShare: 0 });
     const tile = plan.tiles[4] as Tile;
 
     const cut = await cutTile(page, plan, tile);
@@ -123,7 +136,7 @@ describe('cutTile', () => {
 
   it('cuts a scaled tile from the page region it stands for', async () => {
     const page = gradientPage(1200, 3000);
-    const plan = planDetection(page, { maxSide: 1500 });
+    const plan = planDetection(page, { maxSide: 1500, minTileShare: 0 });
     const tile = plan.tiles[4] as Tile;
 
     const cut = await cutTile(page, plan, tile);

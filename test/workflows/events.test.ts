@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OUTPUT_METADATA } from '../../src/workflows/deep-reader/config.js';
-import { CASES, caseEvents, DETECT_ONLY_PAGE, openTestStack } from './helpers.js';
+import { CASES, caseEvents, DETECT_ONLY_PAGE, openTestStack, plannedTiles } from './helpers.js';
 
 const INPUT = 'ocr-input-bucket';
 const OUTPUT = 'lectern-output';
@@ -121,8 +121,9 @@ describe.skipIf(!hasCases)('the OCR function and the S3 events it is given', () 
     await runOcr(stack, caseEvents('c36-duplicate-delivery.json')[0]);
 
     const detections = stack.platform.records.query({ functionName: 'lectern-detect' });
-    // Three detection instances for nine tiles: some calls were throttled and tried again.
-    expect(detections.filter((r) => r.outcome === 'success')).toHaveLength(9);
+    const tiles = await plannedTiles(join(CASES, 'c36-duplicate-delivery.jpg'));
+    // Three detection instances for more tiles: some calls were throttled and tried again.
+    expect(detections.filter((r) => r.outcome === 'success')).toHaveLength(tiles);
     expect(detections.every((r) => ['success', 'throttled'].includes(r.outcome))).toBe(true);
     for (const record of detections) {
       // A path and three numbers; a tile's pixels would be hundreds of kilobytes.
@@ -131,5 +132,43 @@ describe.skipIf(!hasCases)('the OCR function and the S3 events it is given', () 
     expect(volumeEntries(stack.stateDir, 'work')).toEqual([]);
     expect(volumeEntries(stack.stateDir, 'claims')).toEqual([]);
     expect(volumeEntries(stack.stateDir, 'locks')).toEqual([]);
+  });
+
+  it('fails a document past the page cap clearly, before reading any page', async () => {
+    const stack = await openTestStack({ maxPages: 1, handlers: { page: DETECT_ONLY_PAGE } });
+    await stack.platform.objects.put(
+      'lectern-input',
+      'uploads/two.tif',
+      readFileSync(join(CASES, 'c10-two-page.tif')),
+    );
+    await stack.platform.waitForIdle();
+
+    const { body } = await stack.platform.objects.get(OUTPUT, 'failures/uploads/two.tif.json');
+    expect(JSON.parse(body.toString()).error.code).toBe('TOO_MANY_PAGES');
+    expect(stack.platform.records.query({ functionName: 'lectern-page' })).toEqual([]);
+  });
+
+  it('reads the pages of a multi-page document in parallel and keeps their order', async () => {
+    const stack = await openTestStack({ handlers: { page: DETECT_ONLY_PAGE } });
+    await stack.platform.objects.put(
+      'lectern-input',
+      'uploads/two.tif',
+      readFileSync(join(CASES, 'c10-two-page.tif')),
+    );
+    await stack.platform.waitForIdle();
+
+    const { body } = await stack.platform.objects.get(OUTPUT, 'results/uploads/two.tif.json');
+    const result = JSON.parse(body.toString());
+    expect(result.pages.map((p: { number: number }) => p.number)).toEqual([1, 2]);
+    const pages = stack.platform.records.query({ functionName: 'lectern-page' });
+    expect(pages.filter((r) => r.outcome === 'success')).toHaveLength(2);
+    // Both page invocations started before either ended.
+    const [a, b] = pages
+      .filter((r) => r.outcome === 'success')
+      .map((r) => ({
+        start: r.startTime,
+        end: r.startTime + (r.initDurationMs ?? 0) + r.durationMs,
+      }));
+    expect(a && b && Math.max(a.start, b.start) < Math.min(a.end, b.end)).toBe(true);
   });
 });

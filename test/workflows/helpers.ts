@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { planPage } from '../../src/document/detect-page.js';
+import { loadPages } from '../../src/document/pages.js';
 import type { Platform } from '../../src/platform/platform.js';
 import { deployStack } from '../../src/platform/stack-deployer.js';
 import { FsObjectStore } from '../../src/platform/storage/fs-object-store.js';
@@ -61,4 +63,14 @@ export function caseEvents(name: string): unknown[] {
     invocations?: unknown[];
   };
   return parsed.invocations ?? [parsed];
+}
+
+/** How many tiles the detection plan cuts the first page of `file` into (default 3 x 3 grid). */
+export async function plannedTiles(file: string): Promise<number> {
+  const { pages } = await loadPages(readFileSync(file), { document: file });
+  const iterator = pages[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  await iterator.return?.();
+  if (first.done) throw new Error(`${file} has no page`);
+  return planPage(first.value.raster, { grid: { rows: 3, cols: 3 } }).tiles.length;
 }

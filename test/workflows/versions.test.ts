@@ -103,8 +103,8 @@ describe.skipIf(!existsSync(CASES))('re-uploads and stale events on the platform
     const { body } = await stack.platform.objects.get(OUTPUT, `failures/${KEY}.json`);
     const failure = JSON.parse(body.toString());
     expect(failure.error.code).toBe('DETECTION_FAILED');
-    expect(failure.error.details).toMatchObject({ page: 1, tile: 4, reason: 'HANDLER_ERROR' });
-    expect(failure.error.message).toContain('tile 4');
+    expect(failure.error.details).toMatchObject({ page: 1, tile: 1, reason: 'HANDLER_ERROR' });
+    expect(failure.error.message).toContain('tile 1');
     expect(failure.error.message).toContain('ran out of patience');
     expect(await stack.platform.objects.list(OUTPUT, 'results/')).toEqual([]);
   });

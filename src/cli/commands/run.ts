@@ -82,6 +82,9 @@ async function runCommand(paths: string[], options: RunCommandOptions): Promise<
   if (options.out) await writeResults(outcome.documents, files, options.out);
   printSummary(outcome.summary, options.json ?? false);
   const unfinished = outcome.documents.filter((d) => !d.entry).length;
+  for (const document of outcome.documents.filter((d) => !d.entry)) {
+    process.stderr.write(`lectern: ${document.file}: NO_OUTCOME: no result nor failure in time\n`);
+  }
   return problems.length + outcome.summary.failed + unfinished === 0 ? 0 : 1;
 }
 

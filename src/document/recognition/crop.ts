@@ -88,11 +88,27 @@ export function cropLine(
   polygon: Polygon,
   height: number,
   horizontalScale = 1,
+  margin = 0,
 ): LineCrop {
-  const frame = frameOfPolygon(polygon);
+  const frame = growFrame(frameOfPolygon(polygon), margin);
   const aspect = (horizontalScale * frame.width) / Math.max(frame.height, 1);
   const width = Math.max(1, Math.min(MAX_CROP_WIDTH, Math.round(height * aspect)));
   return { raster: sampleFrame(page, frame, width, height), frame };
+}
+
+/** The frame grown by `share` of its height on every side. */
+export function growFrame(frame: LineFrame, share: number): LineFrame {
+  const pad = share * frame.height;
+  if (pad === 0) return frame;
+  return {
+    ...frame,
+    origin: [
+      frame.origin[0] - pad * (frame.axisX[0] + frame.axisY[0]),
+      frame.origin[1] - pad * (frame.axisX[1] + frame.axisY[1]),
+    ],
+    width: frame.width + 2 * pad,
+    height: frame.height + 2 * pad,
+  };
 }
 
 /** Samples `frame` of `page` into a `width` x `height` RGB raster. */
@@ -100,60 +116,71 @@ export function sampleFrame(page: Raster, frame: LineFrame, width: number, heigh
   const data = Buffer.alloc(width * height * 3);
   const stepX = frame.width / width;
   const stepY = frame.height / height;
-  const samplesX = Math.min(MAX_SUPERSAMPLING, Math.max(1, Math.ceil(stepX)));
-  const samplesY = Math.min(MAX_SUPERSAMPLING, Math.max(1, Math.ceil(stepY)));
-  const pixel = new Float64Array(3);
+  const samplesX = Math.min(MAX_SUPERSAMPLING, Math.max(1, Math.ceil(stepX - 0.25)));
+  const samplesY = Math.min(MAX_SUPERSAMPLING, Math.max(1, Math.ceil(stepY - 0.25)));
+  const sum = new Float64Array(3);
+  const weight = 1 / (samplesX * samplesY);
+  // Page position of sample (i, j) of output pixel (u, v), minus 0.5 for pixel centres.
+  const [ox, oy] = frame.origin;
+  const [ax, ay] = frame.axisX;
+  const [bx, by] = frame.axisY;
+  const dx = stepX / samplesX;
+  const dy = stepY / samplesY;
 
+  let offset = 0;
   for (let v = 0; v < height; v += 1) {
     for (let u = 0; u < width; u += 1) {
-      averageSamples(page, frame, u * stepX, v * stepY, stepX, stepY, samplesX, samplesY, pixel);
-      const offset = (v * width + u) * 3;
-      data[offset] = pixel[0] as number;
-      data[offset + 1] = pixel[1] as number;
-      data[offset + 2] = pixel[2] as number;
+      sum.fill(0);
+      for (let j = 0; j < samplesY; j += 1) {
+        const fy = v * stepY + (j + 0.5) * dy;
+        for (let i = 0; i < samplesX; i += 1) {
+          const fx = u * stepX + (i + 0.5) * dx;
+          addBilinear(page, ox + fx * ax + fy * bx - 0.5, oy + fx * ay + fy * by - 0.5, sum);
+        }
+      }
+      data[offset] = Math.round((sum[0] as number) * weight);
+      data[offset + 1] = Math.round((sum[1] as number) * weight);
+      data[offset + 2] = Math.round((sum[2] as number) * weight);
+      offset += 3;
     }
   }
   return { width, height, channels: 3, data };
 }
 
-function averageSamples(
-  page: Raster,
-  frame: LineFrame,
-  x: number,
-  y: number,
-  stepX: number,
-  stepY: number,
-  samplesX: number,
-  samplesY: number,
-  out: Float64Array,
-): void {
-  out.fill(0);
-  for (let j = 0; j < samplesY; j += 1) {
-    const fy = y + ((j + 0.5) * stepY) / samplesY;
-    for (let i = 0; i < samplesX; i += 1) {
-      const fx = x + ((i + 0.5) * stepX) / samplesX;
-      const px = frame.origin[0] + fx * frame.axisX[0] + fy * frame.axisY[0] - 0.5;
-      const py = frame.origin[1] + fx * frame.axisX[1] + fy * frame.axisY[1] - 0.5;
-      addBilinear(page, px, py, out);
-    }
-  }
-  const count = samplesX * samplesY;
-  out[0] = Math.round((out[0] as number) / count);
-  out[1] = Math.round((out[1] as number) / count);
-  out[2] = Math.round((out[2] as number) / count);
-}
-
 // Outside the page counts as white paper, which is what a detector box hanging over the edge
 // of a scan most likely covers.
-function addBilinear(page: Raster, px: number, py: number, out: Float64Array): void {
+function addBilinear(page: Raster, px: number, py: number, sum: Float64Array): void {
   const x0 = Math.floor(px);
   const y0 = Math.floor(py);
-  const ax = px - x0;
-  const ay = py - y0;
+  const fx = px - x0;
+  const fy = py - y0;
+  const { width, height, channels, data } = page;
+  const inside = x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height;
+  const w00 = (1 - fx) * (1 - fy);
+  const w10 = fx * (1 - fy);
+  const w01 = (1 - fx) * fy;
+  const w11 = fx * fy;
+  if (inside) {
+    const p00 = (y0 * width + x0) * channels;
+    const p01 = p00 + width * channels;
+    for (let c = 0; c < 3; c += 1) {
+      const k = channels === 1 ? 0 : c;
+      sum[c] =
+        (sum[c] as number) +
+        w00 * (data[p00 + k] as number) +
+        w10 * (data[p00 + channels + k] as number) +
+        w01 * (data[p01 + k] as number) +
+        w11 * (data[p01 + channels + k] as number);
+    }
+    return;
+  }
   for (let c = 0; c < 3; c += 1) {
-    const top = lerp(channelAt(page, x0, y0, c), channelAt(page, x0 + 1, y0, c), ax);
-    const bottom = lerp(channelAt(page, x0, y0 + 1, c), channelAt(page, x0 + 1, y0 + 1, c), ax);
-    out[c] = (out[c] as number) + lerp(top, bottom, ay);
+    sum[c] =
+      (sum[c] as number) +
+      w00 * channelAt(page, x0, y0, c) +
+      w10 * channelAt(page, x0 + 1, y0, c) +
+      w01 * channelAt(page, x0, y0 + 1, c) +
+      w11 * channelAt(page, x0 + 1, y0 + 1, c);
   }
 }
 
@@ -161,10 +188,6 @@ function channelAt(page: Raster, x: number, y: number, channel: number): number 
   if (x < 0 || y < 0 || x >= page.width || y >= page.height) return 255;
   const offset = (y * page.width + x) * page.channels;
   return page.data[page.channels === 1 ? offset : offset + channel] as number;
-}
-
-function lerp(a: number, b: number, t: number): number {
-  return a + (b - a) * t;
 }
 
 function frameAlongEdge(hull: Point[], a: Point, b: Point): LineFrame | undefined {
@@ -236,3 +259,4 @@ function convexHull(points: Polygon): Point[] {
   };
   return [...half(sorted), ...half([...sorted].reverse())];
 }
+

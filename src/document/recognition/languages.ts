@@ -41,6 +41,62 @@ export function validateLanguages(languages: readonly string[] | undefined): str
   return requested;
 }
 
+/**
+ * The characters that set the languages apart from plain ASCII text: accented letters,
+ * ligatures, currency signs, ordinal indicators.
+ */
+export function distinctiveCharacters(languages: readonly string[]): Set<string> {
+  const characters = new Set<string>();
+  for (const language of languages) {
+    for (const character of LANGUAGE_EXTRAS[language] ?? '') characters.add(character);
+  }
+  return characters;
+}
+
+// Characters a recognizer that cannot spell a sign tends to read in its place. Accented
+// letters need no entry: their stand-in is the same letter without the accent.
+const LOOK_ALIKES: Record<string, string> = {
+  ß: 'Bβs8',
+  '€': 'ECeGc',
+  '£': 'ELf',
+  º: 'o°0O',
+  ª: 'a°',
+  æ: 'a',
+  Æ: 'A',
+  œ: 'o',
+  Œ: 'O',
+  '«': '<',
+  '»': '>',
+  '¿': '?',
+  '¡': '!i',
+};
+
+/** The letter without its diacritics ('ü' -> 'u'); other characters unchanged. */
+export function baseLetter(character: string): string {
+  return character.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC') || character;
+}
+
+/**
+ * Whether `reading` is what a recognizer that cannot spell `sign` plausibly produced in its
+ * place: the same letter without diacritics, or a known look-alike.
+ */
+export function isStandIn(reading: string, sign: string): boolean {
+  if (reading === sign) return false;
+  if (baseLetter(sign) !== sign && baseLetter(reading) === baseLetter(sign)) return true;
+  return (LOOK_ALIKES[sign] ?? '').includes(reading);
+}
+
+/** Every character that may stand in for one of `signs`. */
+export function standInsOf(signs: Iterable<string>): Set<string> {
+  const standIns = new Set<string>();
+  for (const sign of signs) {
+    const base = baseLetter(sign);
+    if (base !== sign) standIns.add(base);
+    for (const lookAlike of LOOK_ALIKES[sign] ?? '') standIns.add(lookAlike);
+  }
+  return standIns;
+}
+
 /** Every character the languages write (letters, digits, punctuation, signs). */
 export function alphabetOf(languages: readonly string[]): Set<string> {
   const characters = new Set(LATIN_COMMON);

