@@ -9,7 +9,9 @@
  *     [--min-tile-share PX] [--max-side PX] [--overlap PX] [--no-crop] [--json FILE]
  *
  * Also prints the grids actually used (a grid is reduced on small images, see
- * `minTileShare`) and the detection-image sizes.
+ * `minTileShare`), each configuration's median time as a multiple of a fixed reference (one
+ * 1-megapixel model run, timed between pages) and its median CPU seconds per page, both far
+ * steadier than wall time on a machine shared with other work.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -57,6 +59,8 @@ const configs: Record<string, DetectionOptions> = {
 interface Tally {
   counts: DetectionCounts;
   seconds: number[];
+  /** CPU seconds (user + system, all threads) per page: far less moved by other load. */
+  cpu: number[];
 }
 
 // A fixed workload timed between pages: one 1-megapixel model run. The machine's load moves
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
   const pages = await listPages(args.data, args.limit ? Number(args.limit) : undefined);
   const detector = await TextDetector.load();
   const tallies = Object.fromEntries(
-    Object.keys(configs).map((name) => [name, { counts: zero(), seconds: [] } as Tally]),
+    Object.keys(configs).map((name) => [name, { counts: zero(), seconds: [], cpu: [] } as Tally]),
   );
   const reference: number[] = [];
   const perPage: Array<Record<string, unknown>> = [];
@@ -87,10 +91,13 @@ async function main(): Promise<void> {
       for (const [name, options] of Object.entries(configs)) {
         const tally = tallies[name] as Tally;
         let boxes: DetectedBox[] = [];
+        const cpuBefore = process.cpuUsage();
         const seconds = await timed(async () => {
           boxes = await detectPage(detector, raster, options);
         });
+        const cpu = process.cpuUsage(cpuBefore);
         tally.seconds.push(seconds);
+        tally.cpu.push((cpu.user + cpu.system) / 1e6);
         if (round > 0) continue;
         const counts = countDetections(
           boxes.map((b) => b.box),
@@ -135,7 +142,7 @@ function report(
   console.log(`detection on ${args.data}: ${JSON.stringify(settings)}`);
   console.log(`reference (one 1 MP model run, median): ${fixed(reference)} s`);
   console.log(
-    'config      precision  recall  F1      duplicates  median s/page  p90 s/page  x reference',
+    'config      precision  recall  F1      duplicates  median s/page  p90 s/page  x reference  CPU s/page',
   );
   const summary: Record<string, unknown> = {};
   for (const [name, tally] of Object.entries(tallies)) {
@@ -143,7 +150,8 @@ function report(
     const median = quantile(tally.seconds, 0.5);
     const p90 = quantile(tally.seconds, 0.9);
     const ratio = median / reference;
-    summary[name] = { ...tally.counts, ...r, medianSeconds: median, p90Seconds: p90, ratio };
+    const cpu = quantile(tally.cpu, 0.5);
+    summary[name] = { ...tally.counts, ...r, medianSeconds: median, p90Seconds: p90, ratio, cpu };
     console.log(
       [
         name.padEnd(10),
@@ -154,6 +162,7 @@ function report(
         fixed(median).padStart(14),
         fixed(p90).padStart(11),
         ratio.toFixed(2).padStart(12),
+        fixed(cpu).padStart(11),
       ].join(' '),
     );
   }

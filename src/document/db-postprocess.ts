@@ -2,7 +2,8 @@
  * Post-processing of a DB (Differentiable Binarization) text detector: the probability map
  * becomes rotated line boxes, as PaddleOCR's `DBPostProcess` does, without OpenCV:
  *
- * 1. binarize the map at `threshold`;
+ * 1. binarize the map at `threshold` (optionally dilated 2 x 2, off by default: on SROIE it
+ *    merged neighbouring segments and cost 0.014 of detection F1);
  * 2. label 8-connected regions (run-length labelling, union-find);
  * 3. fit each region's minimum-area rectangle (hull of the run end points, rotating calipers);
  * 4. score it by the mean probability inside that rectangle and drop it under `boxThreshold`;
@@ -35,6 +36,8 @@ export interface DbOptions {
   minSize?: number;
   /** At most this many regions are considered, largest first. Default 1000. */
   maxCandidates?: number;
+  /** Dilate the text mask by 2 x 2 before finding regions. Default false. */
+  dilate?: boolean;
 }
 
 /** The probability map: `width * height` values, row-major. */
@@ -62,6 +65,7 @@ export const DB_DEFAULTS: Required<DbOptions> = {
   unclipRatio: 1.5,
   minSize: 3,
   maxCandidates: 1000,
+  dilate: false,
 };
 
 /** Boxes of the text regions in a probability map. */
@@ -71,7 +75,7 @@ export function boxesFromProbabilityMap(
   options: DbOptions = {},
 ): DetectedBox[] {
   const settings = { ...DB_DEFAULTS, ...options };
-  const regions = labelRegions(map, target, settings.threshold)
+  const regions = labelRegions(map, target, settings.threshold, settings.dilate)
     .sort((a, b) => b.length - a.length)
     .slice(0, settings.maxCandidates);
 
@@ -116,8 +120,13 @@ function clamp(value: number, max: number): number {
  * 8-connected regions of `map > threshold` inside the valid area, each as the end points of
  * its horizontal runs: enough for the convex hull, at a fraction of the pixels.
  */
-export function labelRegions(map: ProbabilityMap, target: MapTarget, threshold: number): Point[][] {
-  const runs = findRuns(map, target, threshold);
+export function labelRegions(
+  map: ProbabilityMap,
+  target: MapTarget,
+  threshold: number,
+  dilate = false,
+): Point[][] {
+  const runs = findRuns(map, target, threshold, dilate);
   const parent = new Int32Array(runs.length).map((_, i) => i);
   const find = (i: number): number => {
     let root = i;
@@ -156,24 +165,56 @@ interface Run {
   x1: number;
 }
 
-function findRuns(map: ProbabilityMap, target: MapTarget, threshold: number): Run[] {
-  const runs: Run[] = [];
+function findRuns(
+  map: ProbabilityMap,
+  target: MapTarget,
+  threshold: number,
+  dilate: boolean,
+): Run[] {
   const width = Math.min(target.validWidth, map.width);
   const height = Math.min(target.validHeight, map.height);
+  const bitmap = binarize(map, width, height, threshold, dilate);
+  const runs: Run[] = [];
   for (let y = 0; y < height; y++) {
-    const row = y * map.width;
+    const row = y * width;
     let x = 0;
     while (x < width) {
-      if ((map.data[row + x] as number) <= threshold) {
+      if (bitmap[row + x] === 0) {
         x++;
         continue;
       }
       const x0 = x;
-      while (x < width && (map.data[row + x] as number) > threshold) x++;
+      while (x < width && bitmap[row + x] === 1) x++;
       runs.push({ y, x0, x1: x - 1 });
     }
   }
   return runs;
+}
+
+/**
+ * The text mask of the valid area. With `dilate`, each text pixel also marks its right,
+ * lower and lower-right neighbours (PaddleOCR's 2 x 2 dilation), which keeps the thin kernel
+ * of a lone narrow glyph ("1", "l", ":") above the minimum size.
+ */
+function binarize(
+  map: ProbabilityMap,
+  width: number,
+  height: number,
+  threshold: number,
+  dilate: boolean,
+): Uint8Array {
+  const bitmap = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if ((map.data[y * map.width + x] as number) <= threshold) continue;
+      bitmap[y * width + x] = 1;
+      if (!dilate) continue;
+      if (x + 1 < width) bitmap[y * width + x + 1] = 1;
+      if (y + 1 < height) bitmap[(y + 1) * width + x] = 1;
+      if (x + 1 < width && y + 1 < height) bitmap[(y + 1) * width + x + 1] = 1;
+    }
+  }
+  return bitmap;
 }
 
 function groupRuns(runs: Run[], find: (i: number) => number): Point[][] {

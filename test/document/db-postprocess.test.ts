@@ -116,3 +116,12 @@ describe('labelRegions', () => {
     expect(labelRegions(map, identity(map), 0.3)).toHaveLength(1);
   });
 });
+
+describe('boxesFromProbabilityMap with dilation', () => {
+  it('keeps a glyph whose kernel is only three pixels wide', () => {
+    const map = blankMap(60, 60);
+    paint(map, 20, 10, 22, 40, 0.9);
+    expect(boxesFromProbabilityMap(map, identity(map))).toHaveLength(0);
+    expect(boxesFromProbabilityMap(map, identity(map), { dilate: true })).toHaveLength(1);
+  });
+});

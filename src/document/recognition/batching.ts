@@ -21,7 +21,9 @@ export function planBatches(widths: readonly number[], limits: BatchLimits = {})
   const maxCount = limits.maxCount ?? 16;
   const maxColumns = limits.maxColumns ?? 12_000;
   const maxPadding = limits.maxPadding ?? 0.25;
-  const order = widths.map((_, index) => index).sort((a, b) => (widths[b] as number) - (widths[a] as number));
+  const order = widths
+    .map((_, index) => index)
+    .sort((a, b) => (widths[b] as number) - (widths[a] as number));
 
   const batches: number[][] = [];
   let current: number[] = [];

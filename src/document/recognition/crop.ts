@@ -259,4 +259,3 @@ function convexHull(points: Polygon): Point[] {
   };
   return [...half(sorted), ...half([...sorted].reverse())];
 }
-

@@ -101,9 +101,7 @@ function centroid(view: OutputView, character: DecodedCharacter, index: number):
   for (let step = first; step <= last; step += 1) {
     const inRun = step >= character.start && step < character.end;
     if (!inRun && view.winners[step] !== view.blank) continue;
-    const probability = view.probabilities[
-      view.offset + step * view.classCount + index
-    ] as number;
+    const probability = view.probabilities[view.offset + step * view.classCount + index] as number;
     sum += probability;
     weighted += probability * (step + 0.5);
   }

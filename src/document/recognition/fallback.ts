@@ -8,7 +8,9 @@
  * character instead:
  *
  * 1. a line is read again by Tesseract (with the requested languages' data) when the ONNX
- *    reading holds a stand-in of any distinctive sign of those languages;
+ *    reading holds a stand-in of any distinctive sign of those languages, or, when they write
+ *    a sign that is not a letter (€, º), when it holds a digit: the model tends to drop a
+ *    currency sign altogether, and such signs stand next to numbers;
  * 2. the two readings are aligned character by character, and only where Tesseract has a sign
  *    in the place of the ONNX stand-in does the sign replace it (transplant.ts); if the two
  *    readings disagree too much, the ONNX reading stays as it is.
@@ -17,7 +19,9 @@
  * configuration never starts Tesseract.
  */
 import type { DetectedBox } from '../detection.js';
+import type { Point } from '../geometry.js';
 import type { Raster } from '../raster.js';
+import type { LineCrop } from './crop.js';
 import type { DecodedLine } from './ctc.js';
 import { unspellable } from './dictionary.js';
 import { distinctiveCharacters, standInsOf } from './languages.js';
@@ -41,12 +45,14 @@ export class FallbackRecognizer implements TextRecognizer {
   readonly #tesseract: TesseractRecognizer;
   readonly #signs: ReadonlySet<string>;
   readonly #standIns: ReadonlySet<string>;
+  readonly #numberSigns: boolean;
 
   private constructor(onnx: OnnxRecognizer, tesseract: TesseractRecognizer, signs: Set<string>) {
     this.#onnx = onnx;
     this.#tesseract = tesseract;
     this.#signs = signs;
     this.#standIns = standInsOf(signs);
+    this.#numberSigns = [...signs].some((sign) => !/\p{L}/u.test(sign));
   }
 
   /**
@@ -86,7 +92,10 @@ export class FallbackRecognizer implements TextRecognizer {
   }
 
   #needsHelp(decoded: DecodedLine): boolean {
-    return decoded.characters.some((character) => this.#standIns.has(character.text));
+    return decoded.characters.some(
+      (character) =>
+        this.#standIns.has(character.text) || (this.#numberSigns && /\d/.test(character.text)),
+    );
   }
 
   async #lendSigns(
@@ -94,10 +103,21 @@ export class FallbackRecognizer implements TextRecognizer {
     reading: LineReading,
     polygon: DetectedBox['polygon'],
   ): Promise<LineReading> {
-    const other = await this.#tesseract.recognizeLine(page, polygon);
-    const characters = transplantSigns(reading.decoded.characters, other.text, this.#signs);
+    const other = await this.#tesseract.readLine(page, polygon);
+    const placed = other.characters.map((character) => ({
+      text: character.text,
+      position: stepOf(reading.crop, character.center),
+    }));
+    const characters = transplantSigns(reading.decoded.characters, placed, this.#signs);
     if (characters === reading.decoded.characters) return reading;
     return { ...reading, decoded: { ...reading.decoded, characters: [...characters] } };
   }
 }
 
+/** Where a page point falls along the ONNX strip, in time steps. */
+function stepOf(crop: LineCrop, point: Point): number {
+  const { frame, raster } = crop;
+  const along =
+    (point[0] - frame.origin[0]) * frame.axisX[0] + (point[1] - frame.origin[1]) * frame.axisX[1];
+  return (along * raster.width) / frame.width / ONNX_STEP_WIDTH;
+}

@@ -73,7 +73,12 @@ const LOOK_ALIKES: Record<string, string> = {
 
 /** The letter without its diacritics ('ü' -> 'u'); other characters unchanged. */
 export function baseLetter(character: string): string {
-  return character.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC') || character;
+  return (
+    character
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .normalize('NFC') || character
+  );
 }
 
 /**

@@ -112,7 +112,10 @@ export class OnnxRecognizer implements TextRecognizer {
     for (const batch of planBatches(widths)) {
       const decoded = await this.#runBatch(batch.map((index) => crops[index] as LineCrop));
       batch.forEach((index, position) => {
-        readings[index] = { crop: crops[index] as LineCrop, decoded: decoded[position] as DecodedLine };
+        readings[index] = {
+          crop: crops[index] as LineCrop,
+          decoded: decoded[position] as DecodedLine,
+        };
       });
     }
     return readings;

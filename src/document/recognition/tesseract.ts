@@ -12,12 +12,19 @@ import Tesseract from 'tesseract.js';
 import { availableCpus } from '../cpus.js';
 import type { DetectedBox } from '../detection.js';
 import { DocumentError } from '../errors.js';
-import { boxOfPolygon, type Polygon } from '../geometry.js';
+import { boxOfPolygon, type Point, type Polygon } from '../geometry.js';
 import type { Raster } from '../raster.js';
-import { cropLine, type LineCrop } from './crop.js';
+import { cropLine, framePoint, type LineCrop } from './crop.js';
 import { tesseractDataPath, validateLanguages } from './languages.js';
 import type { RecognizedLine, RecognizedWord, TextRecognizer } from './recognizer.js';
 import { WorkerPool } from './worker-pool.js';
+
+/** A line read by Tesseract, with where each character is. */
+export interface TesseractLine {
+  line: RecognizedLine;
+  /** Every character of the words, in reading order, with its centre in page pixels. */
+  characters: Array<{ text: string; center: Point }>;
+}
 
 /** Options of the Tesseract engine. */
 export interface TesseractRecognizerOptions {
@@ -74,21 +81,28 @@ export class TesseractRecognizer implements TextRecognizer {
 
   /** Reads one line; its words carry page coordinates. */
   async recognizeLine(page: Raster, polygon: Polygon): Promise<RecognizedLine> {
+    return (await this.readLine(page, polygon)).line;
+  }
+
+  /** Reads one line, with the centre of every character on the page besides its words. */
+  async readLine(page: Raster, polygon: Polygon): Promise<TesseractLine> {
     const crop = cropLine(page, polygon, STRIP_HEIGHT, 1, STRIP_MARGIN);
     const image = toPgm(crop.raster);
     const result = await this.#pool.run((worker) =>
       worker.recognize(image, {}, { text: false, blocks: true }),
     );
-    const words = wordsOf(result.data).map((word) => placeWord(word, crop));
+    const found = wordsOf(result.data);
+    const words = found.map((word) => placeWord(word, crop));
     const confidence =
       words.length === 0 ? 0 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length;
-    return {
+    const line = {
       text: words.map((word) => word.text).join(' '),
       box: boxOfPolygon(polygon),
       polygon,
       confidence,
       words,
     };
+    return { line, characters: found.flatMap((word) => charactersOf(word, crop)) };
   }
 
   async dispose(): Promise<void> {
@@ -153,15 +167,24 @@ function wordsOf(page: Tesseract.Page): Tesseract.Word[] {
   return words;
 }
 
-function placeWord(word: Tesseract.Word, crop: LineCrop): RecognizedWord {
+function charactersOf(word: Tesseract.Word, crop: LineCrop): TesseractLine['characters'] {
+  return word.symbols
+    .filter((symbol) => symbol.text.trim() !== '')
+    .map((symbol) => {
+      const { x0, y0, x1, y1 } = symbol.bbox;
+      return { text: symbol.text, center: cropPoint(crop, (x0 + x1) / 2, (y0 + y1) / 2) };
+    });
+}
+
+/** The page point of a pixel position in the strip. */
+function cropPoint(crop: LineCrop, x: number, y: number): Point {
   const { frame, raster } = crop;
-  const sx = frame.width / raster.width;
-  const sy = frame.height / raster.height;
+  return framePoint(frame, (x * frame.width) / raster.width, (y * frame.height) / raster.height);
+}
+
+function placeWord(word: Tesseract.Word, crop: LineCrop): RecognizedWord {
   const { x0, y0, x1, y1 } = word.bbox;
-  const corner = (x: number, y: number): [number, number] => [
-    frame.origin[0] + x * sx * frame.axisX[0] + y * sy * frame.axisY[0],
-    frame.origin[1] + x * sx * frame.axisX[1] + y * sy * frame.axisY[1],
-  ];
+  const corner = (x: number, y: number) => cropPoint(crop, x, y);
   const polygon: Polygon = [corner(x0, y0), corner(x1, y0), corner(x1, y1), corner(x0, y1)];
   return {
     text: word.text.trim(),

@@ -7,32 +7,36 @@
  */
 import type { DecodedCharacter } from './ctc.js';
 import { isStandIn } from './languages.js';
+import { DEFAULT_PITCH, linePitch } from './words.js';
 
 // Two readings that differ in more than this share of characters are not of the same text
 // (a crop Tesseract misread, a stray mark): nothing is lent between them.
 const MAX_DISAGREEMENT = 0.34;
 
+/** A character of the other reading, placed on the ONNX line. */
+export interface OtherCharacter {
+  text: string;
+  /** Its centre, in the ONNX line's time steps. */
+  position: number;
+}
+
 /**
  * The characters of `line` (ONNX, with positions) with the `signs` that `other` (Tesseract's
- * text of the same line) has in place of their stand-ins. A sign that is not a letter (€, º)
- * and that the ONNX reading lacks altogether is inserted, as its own word when `other` has it
- * as one. Returns `line` itself when the readings disagree too much or nothing changes.
+ * characters of the same line) has in place of their stand-ins. A sign that is not a letter
+ * (€, º) and that the ONNX reading lacks altogether is inserted where Tesseract saw it, as a
+ * word of its own when it stands more than `separation` character pitches from its neighbour.
+ * Returns `line` itself when the readings disagree too much or nothing changes.
  */
 export function transplantSigns(
   line: readonly DecodedCharacter[],
-  other: string,
+  other: readonly OtherCharacter[],
   signs: ReadonlySet<string>,
+  separation = 1.5,
 ): readonly DecodedCharacter[] {
   const own = line.filter((character) => character.text.trim() !== '');
-  const chars = [...other];
-  const letters: TheirCharacter[] = [];
-  chars.forEach((text, index) => {
-    if (text.trim() === '') return;
-    const spaceBefore = index > 0 && chars[index - 1]?.trim() === '';
-    const spaceAfter = index + 1 < chars.length && chars[index + 1]?.trim() === '';
-    letters.push({ text, spaceBefore, spaceAfter });
-  });
+  const letters = other.filter((character) => character.text.trim() !== '');
   if (own.length === 0 || letters.length === 0) return line;
+  const pitch = linePitch([own]) ?? DEFAULT_PITCH;
 
   const steps = align(
     own.map((character) => character.text),
@@ -53,19 +57,13 @@ export function transplantSigns(
     }
     if (!mine && sign && signs.has(sign.text) && !/\p{L}/u.test(sign.text)) {
       const list = inserted.get(previous) ?? [];
-      list.push(insertedSign(sign, previous, line));
+      list.push(insertedSign(sign, previous, line, pitch * separation));
       inserted.set(previous, list);
     }
     if (mine) previous = mine;
   }
   if (replaced.size === 0 && inserted.size === 0) return line;
   return rebuild(line, replaced, inserted);
-}
-
-interface TheirCharacter {
-  text: string;
-  spaceBefore: boolean;
-  spaceAfter: boolean;
 }
 
 interface InsertedSign {
@@ -127,24 +125,27 @@ function substitutionCost(mine: string, theirs: string, signs: ReadonlySet<strin
 }
 
 function insertedSign(
-  sign: TheirCharacter,
+  sign: OtherCharacter,
   previous: DecodedCharacter | undefined,
   line: readonly DecodedCharacter[],
+  separation: number,
 ): InsertedSign {
   const index = previous ? line.indexOf(previous) : -1;
   const next = line.slice(index + 1).find((character) => character.text.trim() !== '');
-  const left = previous?.position ?? (next ? next.position - 1 : 0);
-  const right = next?.position ?? left + 1;
-  const position = (left + right) / 2;
+  const step = Math.max(0, Math.floor(sign.position));
   const character = {
     text: sign.text,
-    start: Math.floor(position),
-    end: Math.floor(position) + 1,
+    start: step,
+    end: step + 1,
     // Tesseract's confidence is not on the model's scale; an inserted sign is a guess.
     confidence: 0.5,
-    position,
+    position: sign.position,
   };
-  return { character, spaceBefore: sign.spaceBefore, spaceAfter: sign.spaceAfter };
+  return {
+    character,
+    spaceBefore: previous !== undefined && sign.position - previous.position > separation,
+    spaceAfter: next !== undefined && next.position - sign.position > separation,
+  };
 }
 
 function rebuild(

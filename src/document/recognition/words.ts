@@ -10,7 +10,8 @@
  *
  * The two are combined as evidence: a gap of 1.5 pitches needs a space probability of 1% to
  * count as a space, and every further half pitch divides the probability needed by ten (and
- * every half pitch less multiplies it). An emitted space always separates words.
+ * every half pitch less multiplies it); from 2.5 pitches (one and a half empty character
+ * cells) the gap alone decides. An emitted space always separates words.
  */
 import type { DecodedCharacter, DecodedLine } from './ctc.js';
 
@@ -33,6 +34,8 @@ export interface WordSplitOptions {
   neutralGap?: number;
   /** Powers of ten of evidence per pitch of gap beyond `neutralGap`. Default 2. */
   evidencePerPitch?: number;
+  /** A gap this wide, in pitches, is a space whatever the model says. Default 2.5. */
+  certainGap?: number;
   /**
    * Pitch assumed when a line has too few characters to measure it, in time steps: a 48-pixel
    * strip and 8 columns a step make a character of ~0.5 em ~2.2 steps. Default 2.2.
@@ -40,11 +43,15 @@ export interface WordSplitOptions {
   defaultPitch?: number;
 }
 
+/** Pitch of a line too short to measure, in time steps (see `defaultPitch`). */
+export const DEFAULT_PITCH = 2.2;
+
 const DEFAULTS: Required<WordSplitOptions> = {
   spaceProbability: 0.01,
   neutralGap: 1.5,
   evidencePerPitch: 2,
-  defaultPitch: 2.2,
+  certainGap: 2.5,
+  defaultPitch: DEFAULT_PITCH,
 };
 
 /** Splits a decoded line into words. */
@@ -90,6 +97,7 @@ function isSpace(
   settings: Required<WordSplitOptions>,
 ): boolean {
   const gap = (right.position - left.position) / pitch;
+  if (gap >= settings.certainGap) return true;
   const needed =
     settings.spaceProbability * 10 ** (-settings.evidencePerPitch * (gap - settings.neutralGap));
   return highestBetween(spaceProbability, left.position, right.position) > needed;
