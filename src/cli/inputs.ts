@@ -18,35 +18,42 @@ export interface InputProblem {
   message: string;
 }
 
-/** Files to read, in the order given (directories sorted), and inputs that could not be used. */
-export async function collectDocuments(
-  paths: string[],
-): Promise<{ files: string[]; problems: InputProblem[] }> {
-  const files: string[] = [];
-  const problems: InputProblem[] = [];
+/** What a command was given, sorted out. */
+export interface CollectedInputs {
+  /** Files to read, in the order given (directory contents sorted by name). */
+  files: string[];
+  /** Files found in directories that are not documents Lectern reads (left out). */
+  skipped: string[];
+  /** Inputs that could not be used at all. */
+  problems: InputProblem[];
+}
+
+/** The documents named by `paths` (files, or directories walked recursively). */
+export async function collectDocuments(paths: string[]): Promise<CollectedInputs> {
+  const collected: CollectedInputs = { files: [], skipped: [], problems: [] };
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) {
-      problems.push({ path, code: 'NOT_FOUND', message: 'no such file or directory' });
+      collected.problems.push({ path, code: 'NOT_FOUND', message: 'no such file or directory' });
     } else if (info.isDirectory()) {
-      files.push(...(await walk(path)));
+      await walk(path, collected);
     } else {
-      files.push(path);
+      collected.files.push(path);
     }
   }
-  return { files: [...new Set(files)], problems };
+  return { ...collected, files: [...new Set(collected.files)] };
 }
 
-async function walk(directory: string): Promise<string[]> {
+async function walk(directory: string, collected: CollectedInputs): Promise<void> {
   const entries = await readdir(directory, { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
-  const found: string[] = [];
   for (const entry of entries) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) found.push(...(await walk(path)));
-    else if (entry.isFile() && (await isDocument(path))) found.push(path);
+    if (entry.isDirectory()) await walk(path, collected);
+    else if (!entry.isFile()) continue;
+    else if (await isDocument(path)) collected.files.push(path);
+    else collected.skipped.push(path);
   }
-  return found;
 }
 
 /** Whether the file's first bytes are those of a format Lectern reads. */

@@ -90,15 +90,10 @@ export function splitAtGutters(rows: readonly Placed[][], options: RowOptions = 
   const lines: Placed[][] = [];
   rows.forEach((row, index) => {
     const neighbours = [rows[index - 1], rows[index + 1]].filter((r): r is Placed[] => !!r);
+    const wide = gutterGap * rowHeight(row);
     let part: Placed[] = [];
     row.forEach((item, position) => {
-      const previous = row[position - 1];
-      const gutter =
-        previous !== undefined &&
-        isGutter(row, position, neighbours, gutterGap * rowHeight(row)) &&
-        isProse(runBefore(row, position, gutterGap * rowHeight(row))) &&
-        isProse(runFrom(row, position, gutterGap * rowHeight(row)));
-      if (gutter) {
+      if (position > 0 && isGutter(row, position, neighbours, wide)) {
         lines.push(part);
         part = [];
       }
@@ -137,9 +132,11 @@ function collides(item: Placed, row: readonly Placed[]): boolean {
   });
 }
 
-// A gutter: the gap before `position` is wide, and on a neighbouring row a segment starts at
-// the same place after a wide gap from text of its own: the whitespace runs down the page
-// with text on both sides (a centred title above a table column is no gutter).
+// A gutter: the gap before `position` is wide, and on a neighbouring row text starts at the
+// same place after a wide gap from text of its own, so the whitespace runs down the page (a
+// centred title above a table column is no gutter). Both sides of it hold prose on both rows,
+// and at least one side holds several words: a label and its value ("Cashier: MANIS" above
+// "Member: JOHN") stay one line, two columns of sentences do not.
 function isGutter(
   row: readonly Placed[],
   position: number,
@@ -150,13 +147,20 @@ function isGutter(
   const previous = row[position - 1] as Placed;
   if (item.left - previous.right < wide) return false;
   const tolerance = 0.75 * rowHeight(row);
+  const here = [runBefore(row, position, wide), runFrom(row, position, wide)];
   return neighbours.some((other) =>
     other.some((candidate, index) => {
-      if (Math.abs(candidate.left - item.left) > tolerance) return false;
       const before = other[index - 1];
-      return before !== undefined && candidate.left - before.right >= wide;
+      if (Math.abs(candidate.left - item.left) > tolerance) return false;
+      if (before === undefined || candidate.left - before.right < wide) return false;
+      const runs = [...here, runBefore(other, index, wide), runFrom(other, index, wide)];
+      return runs.every(isProse) && runs.some((run) => wordCount(run) >= 2);
     }),
   );
+}
+
+function wordCount(run: readonly Placed[]): number {
+  return run.reduce((sum, item) => sum + item.segment.text.split(/\s+/).filter(Boolean).length, 0);
 }
 
 function runFrom(row: readonly Placed[], position: number, wide: number): Placed[] {

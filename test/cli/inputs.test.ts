@@ -56,9 +56,12 @@ describe('collectDocuments', () => {
   });
 
   it('walks directories recursively and keeps only files whose bytes are a supported format', async () => {
-    const { files, problems } = await collectDocuments([join(root, 'docs')]);
+    const { files, skipped, problems } = await collectDocuments([join(root, 'docs')]);
 
     expect(files).toEqual([join(root, 'docs', 'b.png'), join(root, 'docs', 'sub', 'a.jpg')]);
+    expect(skipped).toEqual(
+      ['empty.pdf', 'notes.txt', 'photo.jpg'].map((name) => join(root, 'docs', name)),
+    );
     expect(problems).toEqual([]);
   });
 

@@ -79,9 +79,16 @@ export function register(program: Command): void {
 
 /** Reads every document; returns the exit status (0 when all were read). */
 async function readAll(paths: string[], options: ReadCommandOptions): Promise<number> {
-  const { files, problems } = await collectDocuments(paths);
+  const { files, skipped, problems } = await collectDocuments(paths);
   for (const problem of problems) {
     process.stderr.write(`lectern: ${problem.path}: ${problem.code}: ${problem.message}\n`);
+  }
+  if (skipped.length > 0) {
+    // Not failures: a folder may hold anything. Naming a file explicitly says why it is refused.
+    const some = skipped.slice(0, 3).join(', ');
+    process.stderr.write(
+      `lectern: skipped ${skipped.length} file(s) that are not JPEG, PNG, TIFF, WebP or PDF (${some}${skipped.length > 3 ? ', ...' : ''})\n`,
+    );
   }
   if (files.length === 0) {
     if (problems.length === 0) process.stderr.write('lectern: no supported documents found\n');

@@ -91,9 +91,14 @@ export function cropLine(
   margin = 0,
 ): LineCrop {
   const frame = growFrame(frameOfPolygon(polygon), margin);
-  const aspect = (horizontalScale * frame.width) / Math.max(frame.height, 1);
-  const width = Math.max(1, Math.min(MAX_CROP_WIDTH, Math.round(height * aspect)));
+  const width = stripWidth(frame, height, horizontalScale);
   return { raster: sampleFrame(page, frame, width, height), frame };
+}
+
+/** The width of a strip `height` pixels high of `frame`, squeezed by `horizontalScale`. */
+export function stripWidth(frame: LineFrame, height: number, horizontalScale = 1): number {
+  const aspect = (horizontalScale * frame.width) / Math.max(frame.height, 1);
+  return Math.max(1, Math.min(MAX_CROP_WIDTH, Math.round(height * aspect)));
 }
 
 /** The frame grown by `share` of its height on every side. */

@@ -12,7 +12,7 @@ export const DEFAULT_LANGUAGES: readonly string[] = ['eng'];
 
 // Printable ASCII plus the punctuation and signs common to business documents in any Latin
 // script language.
-const LATIN_COMMON = `${asciiPrintable()}°§±×÷·•…‘’“”–—«»©®™µ¥¢`;
+const LATIN_COMMON = process.env.TIGHT ? `${asciiPrintable()}°§±×` : `${asciiPrintable()}°§±×÷·•…‘’“”–—«»©®™µ¥¢`;
 
 // Letters and signs each language needs beyond LATIN_COMMON (Tesseract language codes).
 const LANGUAGE_EXTRAS: Record<string, string> = {

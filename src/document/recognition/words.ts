@@ -73,7 +73,19 @@ export function splitWords(line: DecodedLine, options: WordSplitOptions = {}): W
     }
     if (word.length > 0) words.push(word);
   }
-  return words.map((word) => spanOf(word, pitch));
+  const spans = words.map((word) => spanOf(word, pitch));
+  // Neighbouring words never overlap: they meet halfway between their facing characters.
+  for (let i = 1; i < spans.length; i += 1) {
+    const left = spans[i - 1] as WordSpan;
+    const right = spans[i] as WordSpan;
+    if (left.end <= right.start) continue;
+    const lastLeft = (words[i - 1] as DecodedCharacter[]).at(-1) as DecodedCharacter;
+    const firstRight = (words[i] as DecodedCharacter[])[0] as DecodedCharacter;
+    const middle = (lastLeft.position + firstRight.position) / 2;
+    left.end = Math.min(left.end, middle);
+    right.start = Math.max(right.start, middle);
+  }
+  return spans;
 }
 
 /** Median distance between consecutive characters within runs, when there are enough. */

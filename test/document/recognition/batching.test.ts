@@ -13,7 +13,11 @@ describe('planBatches', () => {
     const widths = [40, 900, 45, 300, 310, 42, 880];
     const batches = planBatches(widths, { maxCount: 4, maxColumns: 10_000, maxPadding: 0.2 });
 
-    expect(batches).toEqual([[1, 6], [4, 3], [2, 5, 0]]);
+    expect(batches).toEqual([
+      [1, 6],
+      [4, 3],
+      [2, 5, 0],
+    ]);
   });
 
   it('respects the count and column limits', () => {

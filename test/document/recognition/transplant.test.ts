@@ -41,7 +41,11 @@ describe('transplantSigns', () => {
 
   it('inserts a currency sign the model dropped, as its own word when it stands apart', () => {
     const line = onnx('399,00').map((c) => ({ ...c, position: c.position + 6 }));
-    const result = transplantSigns(line, tesseract('€399,00', [1, 6.5, 8.5, 10.5, 12.5, 14.5, 16.5]), german);
+    const result = transplantSigns(
+      line,
+      tesseract('€399,00', [1, 6.5, 8.5, 10.5, 12.5, 14.5, 16.5]),
+      german,
+    );
 
     expect(text(result)).toBe('€ 399,00');
   });

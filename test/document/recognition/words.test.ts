@@ -57,6 +57,13 @@ describe('splitWords', () => {
     expect(second?.confidence).toBeCloseTo(0.4);
   });
 
+  it('lets neighbouring words meet halfway rather than overlap', () => {
+    const [first, second] = splitWords(line('AB CD', [1, 3, 3.5, 4, 6]));
+
+    expect(first?.end).toBeCloseTo(3.5);
+    expect(second?.start).toBeCloseTo(3.5);
+  });
+
   it('measures the pitch as the median distance inside runs', () => {
     const decoded = line('ABCD', [1, 3, 5, 11]);
 
