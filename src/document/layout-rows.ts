@@ -136,7 +136,8 @@ function collides(item: Placed, row: readonly Placed[]): boolean {
 // same place after a wide gap from text of its own, so the whitespace runs down the page (a
 // centred title above a table column is no gutter). Both sides of it hold prose on both rows,
 // and at least one side holds several words: a label and its value ("Cashier: MANIS" above
-// "Member: JOHN") stay one line, two columns of sentences do not.
+// "Member: JOHN") stay one line, two columns of sentences do not. Known shortcoming: two
+// columns of single words (a list beside a list) are read as one table.
 function isGutter(
   row: readonly Placed[],
   position: number,

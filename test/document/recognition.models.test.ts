@@ -11,6 +11,7 @@ import { boxOfPolygon } from '../../src/document/geometry.js';
 import { layoutPage } from '../../src/document/layout.js';
 import { loadPages } from '../../src/document/pages.js';
 import type { Raster } from '../../src/document/raster.js';
+import { OnnxRecognizer } from '../../src/document/recognition/onnx.js';
 import {
   createRecognizer,
   type RecognizedLine,
@@ -76,6 +77,11 @@ describe.skipIf(!shared)('ONNX recognition of a real receipt', () => {
     expect(recallOf('000', lines)).toBeGreaterThan(0.75);
     const words = lines.flatMap((line) => line.words.map((word) => word.text.toUpperCase()));
     expect(words).toEqual(expect.arrayContaining(['GOODS', 'SOLD', 'ARE', 'NOT', 'RETURNABLE']));
+  });
+
+  it('needs no Tesseract fallback for English: the recognizer is the ONNX one alone', () => {
+    expect(recognizer).toBeInstanceOf(OnnxRecognizer);
+    expect(recognizer.engine).toBe('onnx');
   });
 
   it('writes only Latin characters when asked for English', () => {

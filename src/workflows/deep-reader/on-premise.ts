@@ -48,9 +48,7 @@ export async function runOnPremise(
     createRecognizer({ engine: config.engine, languages: config.languages, threads: cpus }),
     DirectionClassifier.load({ threads: cpus }),
   ]);
-  // The recognizer's threads already fill the CPUs: the documents in flight take turns at it,
-  // one recognizing while the others decode or wait for their tiles.
-  const models = { recognizer: oneAtATime(recognizer), classifier };
+  const models = { recognizer, classifier };
   const slots = new Slots(options.concurrency ?? 2);
   const started = Date.now();
   try {
@@ -140,18 +138,4 @@ async function readLocally(
     throw error;
   }
   return assembleResult({ bytes, document, loaded, pages, timings, config });
-}
-
-/** The recognizer with its calls queued, so that no two run at once. */
-function oneAtATime(recognizer: TextRecognizer): TextRecognizer {
-  let queue: Promise<unknown> = Promise.resolve();
-  return {
-    engine: recognizer.engine,
-    recognize(page, boxes) {
-      const run = queue.then(() => recognizer.recognize(page, boxes));
-      queue = run.catch(() => undefined);
-      return run;
-    },
-    dispose: () => recognizer.dispose(),
-  };
 }
