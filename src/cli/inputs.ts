@@ -1,12 +1,16 @@
 /**
  * @module The documents a command was given: files as named, and every supported document
  * found in the directories named, recursively. Whether a file in a directory is a document is
- * decided by sniffing its first bytes, never by its extension (a PDF named `.jpg` is read, a
- * `.jpg` that is really HEIC is left out of a directory walk but reported when named).
+ * decided by sniffing its first bytes (a PDF named `.txt` is read); a file named like a document
+ * is always taken, so that a damaged one or a HEIC named `.jpg` ends as a reported failure.
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { sniffFormat } from '../document/pages/sniff.js';
+
+// A file in a folder that is named like a document is taken as one, so that a damaged or
+// mislabelled invoice is reported as a failure with its code instead of being skipped quietly.
+const DOCUMENT_EXTENSIONS = new Set(['.pdf', '.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp']);
 
 /** Bytes read to sniff a file: enough for every signature, PDF's 1 KiB window included. */
 const SNIFF_BYTES = 1024 + 8;
@@ -51,6 +55,7 @@ async function walk(directory: string, collected: CollectedInputs): Promise<void
     const path = join(directory, entry.name);
     if (entry.isDirectory()) await walk(path, collected);
     else if (!entry.isFile()) continue;
+    else if (DOCUMENT_EXTENSIONS.has(extname(entry.name).toLowerCase())) collected.files.push(path);
     else if (await isDocument(path)) collected.files.push(path);
     else collected.skipped.push(path);
   }

@@ -31,7 +31,9 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    process.exitCode = reportFatal(error);
+    // Exit at once: a failure half-way through start-up can leave model worker threads or
+    // instance processes behind that would otherwise keep the command alive.
+    process.exit(reportFatal(error));
   }
 }
 

@@ -55,13 +55,15 @@ describe('collectDocuments', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('walks directories recursively and keeps only files whose bytes are a supported format', async () => {
+  it('walks directories recursively, keeping documents by their bytes or their names', async () => {
     const { files, skipped, problems } = await collectDocuments([join(root, 'docs')]);
 
-    expect(files).toEqual([join(root, 'docs', 'b.png'), join(root, 'docs', 'sub', 'a.jpg')]);
-    expect(skipped).toEqual(
-      ['empty.pdf', 'notes.txt', 'photo.jpg'].map((name) => join(root, 'docs', name)),
+    // empty.pdf and the HEIC photo.jpg are named as documents, so they are kept and their
+    // failure is reported; only notes.txt is neither named nor shaped like a document.
+    expect(files).toEqual(
+      ['b.png', 'empty.pdf', 'photo.jpg', 'sub/a.jpg'].map((name) => join(root, 'docs', name)),
     );
+    expect(skipped).toEqual([join(root, 'docs', 'notes.txt')]);
     expect(problems).toEqual([]);
   });
 

@@ -6,7 +6,7 @@
  * A document that fails is reported on standard error (file, error code, reason); the others
  * are still read and the exit status is 1 at the end.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -95,6 +95,13 @@ async function readAll(paths: string[], options: ReadCommandOptions): Promise<nu
     return 1;
   }
 
+  if (options.out !== undefined && !(await isDirectoryOrAbsent(options.out))) {
+    process.stderr.write(
+      `lectern: --out ${options.out}: OUT_NOT_DIRECTORY: exists and is not a directory\n`,
+    );
+    return 1;
+  }
+
   const targets = options.out
     ? outputPaths(files, options.out, OUTPUT_SUFFIX[options.format])
     : undefined;
@@ -134,6 +141,9 @@ async function readOne(
   try {
     const bytes = await readFile(file);
     const result = await reader.read(bytes, { document: file, password: options.password });
+    // A partial page is a result, not a failure, but the user must not have to open the JSON
+    // to learn that part of the document is missing.
+    for (const warning of result.warnings) progress.log(`lectern: ${file}: warning: ${warning}`);
     if (target === undefined) {
       process.stdout.write(`${renderLine(result, options.format)}\n`);
       return true;
@@ -158,4 +168,9 @@ function codeOf(error: unknown): string {
 function reason(error: unknown, file: string): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+}
+
+async function isDirectoryOrAbsent(path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined);
+  return info === undefined || info.isDirectory();
 }

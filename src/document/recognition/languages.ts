@@ -30,7 +30,10 @@ const LANGUAGE_EXTRAS: Record<string, string> = {
 /** The languages with a known alphabet. */
 export const SUPPORTED_LANGUAGES: readonly string[] = Object.keys(LANGUAGE_EXTRAS);
 
-/** Throws INVALID_OPTION unless every language is known; returns them without duplicates. */
+/**
+ * Throws INVALID_OPTION unless every language is known, and LANGUAGE_NOT_AVAILABLE when its
+ * Tesseract data package is not installed; returns the languages without duplicates.
+ */
 export function validateLanguages(languages: readonly string[] | undefined): string[] {
   const requested = [...new Set(languages && languages.length > 0 ? languages : DEFAULT_LANGUAGES)];
   const unknown = requested.filter((language) => !(language in LANGUAGE_EXTRAS));
@@ -40,6 +43,9 @@ export function validateLanguages(languages: readonly string[] | undefined): str
       `recognition: unknown language ${unknown.join(', ')} (supported: ${SUPPORTED_LANGUAGES.join(', ')})`,
     );
   }
+  // Checked here, before any model or worker starts: every language may need Tesseract's data
+  // for the fallback, and finding it missing later would leave started workers behind.
+  for (const language of requested) tesseractDataPath(language);
   return requested;
 }
 
