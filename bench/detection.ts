@@ -16,7 +16,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { availableCpus } from '../src/document/cpus.js';
 import { detectPage, planPage } from '../src/document/detect-page.js';
 import { type DetectedBox, TextDetector } from '../src/document/detection.js';
@@ -29,6 +28,7 @@ import {
 import { type Box, boxOfPolygon } from '../src/document/geometry.js';
 import type { Raster } from '../src/document/raster.js';
 import type { DetectionOptions } from '../src/document/tiles.js';
+import { firstPageRaster } from '../src/lab/page-raster.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   await warmUp(detector, pages[0]?.image);
   for (let round = 0; round < Number(args.rounds); round++) {
     for (const page of pages) {
-      const raster = await decode(page.image);
+      const raster = await firstPageRaster(page.image);
       const truth = await readTruth(page.truth);
       reference.push(await timed(() => detector.detect(REFERENCE)));
       const row: Record<string, unknown> = { page: basename(page.image), plan: planOf(raster) };
@@ -128,7 +128,7 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 async function warmUp(detector: TextDetector, image: string | undefined): Promise<void> {
-  if (image) await detectPage(detector, await decode(image));
+  if (image) await detectPage(detector, await firstPageRaster(image));
   await detector.detect(REFERENCE);
 }
 
@@ -187,15 +187,6 @@ async function listPages(
     image: join(folder, 'img', file),
     truth: join(folder, 'box', file.replace(/\.\w+$/, '.csv')),
   }));
-}
-
-async function decode(path: string): Promise<Raster> {
-  const { data, info } = await sharp(path)
-    .rotate()
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: info.channels === 1 ? 1 : 3, data };
 }
 
 /** Ground-truth boxes: the axis-aligned hull of each row's four corners. */

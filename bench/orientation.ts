@@ -9,11 +9,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { detectPage, TextDetector } from '../src/document/detection.js';
 import { DirectionClassifier } from '../src/document/direction-classifier.js';
 import { detectOrientation, type Rotation, rotateRaster } from '../src/document/orientation.js';
-import type { Raster } from '../src/document/raster.js';
+import { firstPageRaster } from '../src/lab/page-raster.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,7 +36,7 @@ async function main(): Promise<void> {
   const milliseconds: number[] = [];
 
   for (const file of pages) {
-    const upright = await decode(join(folder, file));
+    const upright = await firstPageRaster(join(folder, file));
     for (const turn of TURNS) {
       const page = await rotateRaster(upright, turn);
       const boxes = await detectPage(detector, page);
@@ -56,15 +55,6 @@ async function main(): Promise<void> {
   for (const miss of misses) console.log(`miss: ${miss}`);
   const sorted = milliseconds.sort((a, b) => a - b);
   console.log(`median ms per judgement: ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)}`);
-}
-
-async function decode(path: string): Promise<Raster> {
-  const { data, info } = await sharp(path)
-    .rotate()
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: info.channels === 1 ? 1 : 3, data };
 }
 
 await main();

@@ -13,17 +13,16 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import type { DetectedBox } from '../src/document/detection.js';
 import { detectPage, TextDetector } from '../src/document/detection.js';
 import { boxOfPolygon } from '../src/document/geometry.js';
 import { layoutPage } from '../src/document/layout.js';
-import type { Raster } from '../src/document/raster.js';
 import {
   createRecognizer,
   type RecognitionEngine,
 } from '../src/document/recognition/recognizer.js';
 import { addCounts, type MatchCounts, median, score, wordCounts } from '../src/lab/metrics.js';
+import { firstPageRaster } from '../src/lab/page-raster.js';
 import { parseBoxFile } from '../src/lab/sroie.js';
 
 const { values: args } = parseArgs({
@@ -45,15 +44,6 @@ interface PageFigures {
   cpuMs: number;
   insensitive: MatchCounts;
   sensitive: MatchCounts;
-}
-
-async function decode(path: string): Promise<Raster> {
-  const { data, info } = await sharp(path)
-    .rotate()
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: info.channels === 1 ? 1 : 3, data };
 }
 
 function truthBoxes(truth: ReturnType<typeof parseBoxFile>): DetectedBox[] {
@@ -78,7 +68,7 @@ async function main(): Promise<void> {
   for (const name of ids) {
     const id = basename(name).replace(/\.[^.]+$/, '');
     const truth = parseBoxFile(await readFile(join(args.data, 'box', `${id}.csv`), 'utf8'));
-    const raster = await decode(join(images, name));
+    const raster = await firstPageRaster(join(images, name));
     const boxes = args['truth-boxes'] ? truthBoxes(truth) : await detectPage(detector, raster);
 
     const cpu = process.cpuUsage();

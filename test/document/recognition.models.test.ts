@@ -4,13 +4,11 @@
  * the Tesseract fallback. The receipt tests are skipped when ../shared is absent.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DetectedBox, detectPage, TextDetector } from '../../src/document/detection.js';
 import { boxOfPolygon } from '../../src/document/geometry.js';
 import { layoutPage } from '../../src/document/layout.js';
 import { loadPages } from '../../src/document/pages.js';
-import type { Raster } from '../../src/document/raster.js';
 import { OnnxRecognizer } from '../../src/document/recognition/onnx.js';
 import {
   createRecognizer,
@@ -18,19 +16,11 @@ import {
   type TextRecognizer,
 } from '../../src/document/recognition/recognizer.js';
 import { tokenize } from '../../src/lab/metrics.js';
+import { firstPageRaster } from '../../src/lab/page-raster.js';
 import { parseBoxFile } from '../../src/lab/sroie.js';
 import { CASES, SROIE, truthWords } from './recall.js';
 
 const shared = existsSync(SROIE) && existsSync(CASES);
-
-async function decode(path: string): Promise<Raster> {
-  const { data, info } = await sharp(path)
-    .rotate()
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: info.channels === 1 ? 1 : 3, data };
-}
 
 function truthBoxes(id: string): DetectedBox[] {
   const segments = parseBoxFile(readFileSync(`${SROIE}/box/${id}.csv`, 'utf8'));
@@ -65,7 +55,7 @@ describe.skipIf(!shared)('ONNX recognition of a real receipt', () => {
   beforeAll(async () => {
     detector = await TextDetector.load();
     recognizer = await createRecognizer({ engine: 'onnx', languages: ['eng'] });
-    const page = await decode(`${SROIE}/img/000.jpg`);
+    const page = await firstPageRaster(`${SROIE}/img/000.jpg`);
     lines = await recognizer.recognize(page, await detectPage(detector, page));
   });
   afterAll(async () => {
@@ -110,7 +100,7 @@ describe.skipIf(!shared)('Tesseract recognition of a real receipt', () => {
     const recognizer = await createRecognizer({ engine: 'tesseract', languages: ['eng'] });
     try {
       const lines = await recognizer.recognize(
-        await decode(`${SROIE}/img/000.jpg`),
+        await firstPageRaster(`${SROIE}/img/000.jpg`),
         truthBoxes('000'),
       );
 
@@ -138,7 +128,7 @@ describe.skipIf(!shared)('layout of real pages', () => {
   });
 
   async function readLines(path: string): Promise<string[]> {
-    const page = await decode(path);
+    const page = await firstPageRaster(path);
     const recognized = await recognizer.recognize(page, await detectPage(detector, page));
     return layoutPage(recognized, page).flatMap((block) => block.lines.map((line) => line.text));
   }
