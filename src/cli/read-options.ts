@@ -1,10 +1,10 @@
 /**
- * @module Parsers for the options `lectern read` and `lectern eval` share. Each throws
+ * @module The options `lectern read`, `run` and `eval` share, and their parsers. Each throws
  * commander's InvalidArgumentError, so a bad value is reported as
  * `option '--tiles <RxC>' argument '0x3' is invalid. rows and columns must be whole numbers
  * from 1 to 10`: the option, the value received and the range allowed.
  */
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { SUPPORTED_LANGUAGES } from '../document/recognition/languages.js';
 import type { RecognitionEngine } from '../document/recognition/recognizer.js';
 
@@ -71,4 +71,16 @@ export function parsePositiveInteger(value: string): number {
 
 function inRange(value: number, low: number, high: number): boolean {
   return Number.isInteger(value) && value >= low && value <= high;
+}
+
+/** Declares the recognizer, language and tile-grid options that `read` and `run` both take. */
+export function addReadingOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--engine <engine>', 'recognizer: onnx (PP-OCRv4) or tesseract')
+        .argParser(parseEngine)
+        .default('onnx'),
+    )
+    .option('--lang <codes>', 'languages, comma-separated (default eng)', parseLanguages)
+    .option('--tiles <RxC>', 'detection tile grid, rows x columns (default 3x3)', parseGrid);
 }

@@ -22,13 +22,7 @@ import {
 } from '../formats.js';
 import { collectDocuments, outputPaths } from '../inputs.js';
 import { BatchProgress } from '../progress.js';
-import {
-  parseEngine,
-  parseGrid,
-  parseLanguages,
-  parseOverlap,
-  parsePositiveInteger,
-} from '../read-options.js';
+import { addReadingOptions, parseOverlap, parsePositiveInteger } from '../read-options.js';
 
 interface ReadCommandOptions {
   out?: string;
@@ -44,7 +38,7 @@ interface ReadCommandOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('read')
     .description(
       'read documents (JPEG, PNG, TIFF, WebP, PDF) and write their text, words and boxes',
@@ -55,14 +49,8 @@ export function register(program: Command): void {
       new Option('-f, --format <format>', 'json, text, hocr or textract')
         .argParser(parseFormat)
         .default('json'),
-    )
-    .addOption(
-      new Option('--engine <engine>', 'recognizer: onnx (PP-OCRv4) or tesseract')
-        .argParser(parseEngine)
-        .default('onnx'),
-    )
-    .option('--lang <codes>', 'languages, comma-separated (default eng)', parseLanguages)
-    .option('--tiles <RxC>', 'detection tile grid, rows x columns (default 3x3)', parseGrid)
+    );
+  addReadingOptions(command)
     .option(
       '--overlap <px>',
       'tile overlap in detection pixels (default: the detector’s)',

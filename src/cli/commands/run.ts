@@ -8,14 +8,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import type { RecognitionEngine } from '../../document/recognition/recognizer.js';
 import type { BatchDocument } from '../../workflows/deep-reader/batch-run.js';
 import type { BatchSummary } from '../../workflows/deep-reader/batch-summary.js';
 import type { IndexedDocument } from '../../workflows/deep-reader/results-index.js';
 import { collectDocuments, outputPaths } from '../inputs.js';
 import { BatchProgress } from '../progress.js';
-import { parseEngine, parseGrid, parseLanguages, parsePositiveInteger } from '../read-options.js';
+import { addReadingOptions, parsePositiveInteger } from '../read-options.js';
 import { printSummary } from '../run-summary.js';
 
 interface RunCommandOptions {
@@ -31,21 +30,15 @@ interface RunCommandOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('read a batch of documents on the embedded serverless platform (the main job)')
     .argument('<paths...>', 'files, or directories walked recursively for supported documents')
     .option('-o, --out <dir>', 'write one result file per document here, named as `read` does')
     .option('--on-premise', 'read the batch on this machine with a worker pool, no platform')
     .option('--state <dir>', 'keep the platform state (buckets, records, index) here')
-    .option('--json', 'print the summary as one JSON object')
-    .addOption(
-      new Option('--engine <engine>', 'recognizer: onnx (PP-OCRv4) or tesseract')
-        .argParser(parseEngine)
-        .default('onnx'),
-    )
-    .option('--lang <codes>', 'languages, comma-separated (default eng)', parseLanguages)
-    .option('--tiles <RxC>', 'detection tile grid, rows x columns (default 3x3)', parseGrid)
+    .option('--json', 'print the summary as one JSON object');
+  addReadingOptions(command)
     .option('--max-pages <n>', 'page cap: longer documents fail', parsePositiveInteger)
     .option(
       '--detect-provisioned <n>',

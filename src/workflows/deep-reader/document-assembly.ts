@@ -1,9 +1,11 @@
 /**
- * @module The DocumentResult of a document whose pages were read apart (by page functions, or
- * by the on-premise pool): the same fields, in the same form, as the Reader gives.
+ * @module A document whose pages are read apart (by page functions, or by the on-premise
+ * pool): how it is opened, and its DocumentResult, with the same fields in the same form as
+ * the Reader gives.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { type LoadedDocument, loadPages } from '../../document/pages.js';
 import {
   type DocumentResult,
   type EngineInfo,
@@ -11,7 +13,7 @@ import {
   RESULT_SCHEMA_VERSION,
   validateResult,
 } from '../../document/result.js';
-import type { StageTimings } from '../../document/stage-timings.js';
+import { StageTimings } from '../../document/stage-timings.js';
 import type { WorkflowConfig } from './config.js';
 
 /** What a document's result is made of. */
@@ -66,3 +68,29 @@ const VERSION = (() => {
     return '0.0.0';
   }
 })();
+
+/** A document opened for reading page by page. */
+export interface OpenedDocument {
+  timings: StageTimings;
+  /** Pages decoded lazily; iterating them should be timed as 'decode'. */
+  loaded: LoadedDocument;
+  /** The detection settings every page is read with. */
+  detection: Pick<WorkflowConfig, 'grid' | 'overlap'>;
+}
+
+/** Opens `bytes` (the upload `document`), timing the decoding. */
+export async function openDocument(
+  bytes: Uint8Array,
+  document: string,
+  config: WorkflowConfig,
+): Promise<OpenedDocument> {
+  const timings = new StageTimings();
+  const loaded = await timings.time('decode', () =>
+    loadPages(bytes, { document, maxPages: config.maxPages }),
+  );
+  const detection = {
+    grid: config.grid,
+    ...(config.overlap === undefined ? {} : { overlap: config.overlap }),
+  };
+  return { timings, loaded, detection };
+}

@@ -7,17 +7,15 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { DirectionClassifier } from '../../document/direction-classifier.js';
-import { loadPages } from '../../document/pages.js';
 import { readPageWith } from '../../document/read-page.js';
 import { createRecognizer, type TextRecognizer } from '../../document/recognition/recognizer.js';
 import type { DocumentResult, PageResult } from '../../document/result.js';
-import { StageTimings } from '../../document/stage-timings.js';
 import { LecternError } from '../../errors.js';
 import type { BatchDocument } from './batch-run.js';
 import { type BatchSummary, outcomeCounts } from './batch-summary.js';
 import { WORKFLOW_DEFAULTS, type WorkflowConfig } from './config.js';
 import { DetectorPool } from './detector-pool.js';
-import { assembleResult } from './document-assembly.js';
+import { assembleResult, openDocument } from './document-assembly.js';
 import { Slots } from './remote-read.js';
 import type { IndexedDocument } from './results-index.js';
 
@@ -115,14 +113,7 @@ async function readLocally(
   pool: DetectorPool,
   config: WorkflowConfig,
 ): Promise<DocumentResult> {
-  const timings = new StageTimings();
-  const loaded = await timings.time('decode', () =>
-    loadPages(bytes, { document, maxPages: config.maxPages }),
-  );
-  const detection = {
-    grid: config.grid,
-    ...(config.overlap === undefined ? {} : { overlap: config.overlap }),
-  };
+  const { timings, loaded, detection } = await openDocument(bytes, document, config);
   const pages: PageResult[] = [];
   const iterator = loaded.pages[Symbol.asyncIterator]();
   try {

@@ -4,13 +4,12 @@
  * long document are read in parallel; the results are assembled in page order into the same
  * DocumentResult that `lectern read` gives.
  */
-import { loadPages } from '../../document/pages.js';
 import type { DocumentResult, PageResult } from '../../document/result.js';
-import { StageTimings } from '../../document/stage-timings.js';
+import type { StageTimings } from '../../document/stage-timings.js';
 import { LecternError } from '../../errors.js';
 import type { Services } from '../../platform/function.js';
 import type { WorkflowConfig } from './config.js';
-import { assembleResult } from './document-assembly.js';
+import { assembleResult, openDocument } from './document-assembly.js';
 import { WorkflowError } from './errors.js';
 import { invokeWithRetry } from './invoke-retry.js';
 import { type PageEvent, type PageResponse, writePageTask } from './page-task.js';
@@ -27,14 +26,7 @@ export async function readRemotely(
   config: WorkflowConfig,
   workDir: string,
 ): Promise<DocumentResult> {
-  const timings = new StageTimings();
-  const loaded = await timings.time('decode', () =>
-    loadPages(bytes, { document, maxPages: config.maxPages }),
-  );
-  const detection = {
-    grid: config.grid,
-    ...(config.overlap === undefined ? {} : { overlap: config.overlap }),
-  };
+  const { timings, loaded, detection } = await openDocument(bytes, document, config);
   const slots = new Slots(PAGES_IN_FLIGHT);
   const pending: Array<Promise<PageResult>> = [];
   const iterator = loaded.pages[Symbol.asyncIterator]();
