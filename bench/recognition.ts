@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     .sort()
     .slice(0, args.limit ? Number(args.limit) : undefined);
   const threads = args.threads ? Number(args.threads) : undefined;
-  const detector = await TextDetector.load({ threads });
+  const detector = await TextDetector.load({ workers: threads });
   const recognizer = await createRecognizer({
     engine: args.engine as RecognitionEngine,
     languages: args.lang.split(','),

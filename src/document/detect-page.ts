@@ -39,7 +39,8 @@ export function planPage(raster: Raster, options: DetectionOptions = {}): Detect
 }
 
 /**
- * Text boxes of a page, in page pixels, detected tile by tile and stitched.
+ * Text boxes of a page, in page pixels, its tiles detected in parallel (one per detector
+ * session) and stitched.
  * Defaults: see {@link DETECTION_DEFAULTS} (3 x 3 tiles of at least 320 px, 64 px overlap,
  * 1600 px longest side, crop to content).
  */
@@ -49,11 +50,13 @@ export async function detectPage(
   options: DetectionOptions = {},
 ): Promise<DetectedBox[]> {
   const plan = planPage(raster, options);
-  const tiles = await Promise.all(plan.tiles.map((tile) => cutTile(raster, plan, tile)));
-
-  const results: Array<{ tile: DetectionPlan['tiles'][number]; boxes: DetectedBox[] }> = [];
-  for (const [i, tile] of plan.tiles.entries()) {
-    results.push({ tile, boxes: await detector.detect(tiles[i] as Raster) });
-  }
+  // Every tile is cut and handed over at once: the detector runs as many as it has sessions
+  // and queues the rest. A 2.5-megapixel detection image makes ~30 MB of input tensors.
+  const results = await Promise.all(
+    plan.tiles.map(async (tile) => ({
+      tile,
+      boxes: await detector.detect(await cutTile(raster, plan, tile)),
+    })),
+  );
   return stitchTiles(plan, results);
 }

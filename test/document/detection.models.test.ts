@@ -90,7 +90,7 @@ describe.skipIf(!existsSync(sroie))('PP-OCRv4 detection on real receipts', () =>
 describe.skipIf(!existsSync(cases))('detection of the hard cases', () => {
   let detector: TextDetector;
   beforeAll(async () => {
-    detector = await TextDetector.load({ threads: 1 });
+    detector = await TextDetector.load({ workers: 1 });
   });
   afterAll(async () => {
     await detector.dispose();
@@ -113,6 +113,23 @@ describe.skipIf(!existsSync(cases))('detection of the hard cases', () => {
       ),
     );
     expect(f1).toBeGreaterThan(0.85);
+  });
+
+  it('finds the same boxes with the tiles detected in parallel sessions as one by one', async () => {
+    const raster = await decode(`${cases}/c28-dense-1.5x.jpg`);
+    const forced = { minTileShare: 0 };
+    const parallel = await TextDetector.load({ workers: 3 });
+    try {
+      expect(parallel.parallelism).toBe(3);
+      const [alone, together] = await Promise.all([
+        detectPage(detector, raster, forced),
+        detectPage(parallel, raster, forced),
+      ]);
+      expect(together.length).toBeGreaterThan(50);
+      expect(together).toEqual(alone);
+    } finally {
+      await parallel.dispose();
+    }
   });
 
   it('finds the text of a faded thermal print (c31)', async () => {

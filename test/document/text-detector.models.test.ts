@@ -20,7 +20,7 @@ async function drawnPage(zoom = 1, channels: 1 | 3 = 3): Promise<Raster> {
 describe('TextDetector', () => {
   let detector: TextDetector;
   beforeAll(async () => {
-    detector = await TextDetector.load({ threads: 1 });
+    detector = await TextDetector.load({ workers: 1 });
   });
   afterAll(async () => {
     await detector.dispose();
@@ -61,7 +61,7 @@ describe('TextDetector', () => {
   });
 
   it('scales an oversized raster down itself and still answers in its pixels', async () => {
-    const small = await TextDetector.load({ threads: 1, maxPixels: 200_000 });
+    const small = await TextDetector.load({ workers: 1, maxPixels: 200_000 });
     try {
       const boxes = await small.detect(await drawnPage(2));
       expect(boxes).toHaveLength(2);

@@ -3,12 +3,13 @@
  * pre-processing: each detected polygon is deskewed into a strip 48 pixels high, its width
  * following the line's aspect ratio, normalised to [-1, 1] in BGR order as PaddleOCR trained
  * it. Short crops of similar widths run as one batch; lines are shared out among worker
- * threads (session-workers.ts) and decoded with their character positions (ctc.ts).
+ * threads (../session-workers.ts) and decoded with their character positions (ctc.ts).
  */
 import { availableCpus } from '../cpus.js';
 import type { DetectedBox } from '../detection.js';
 import { modelAssetPath } from '../onnx-session.js';
 import type { Raster } from '../raster.js';
+import { SessionWorkers } from '../session-workers.js';
 import { type BatchLimits, planBatches } from './batching.js';
 import {
   frameOfPolygon,
@@ -23,7 +24,6 @@ import { buildClassTable, type ClassTable, loadDictionary } from './dictionary.j
 import { alphabetOf, validateLanguages } from './languages.js';
 import { assembleLine } from './line-assembly.js';
 import type { RecognizedLine, TextRecognizer } from './recognizer.js';
-import { SessionWorkers } from './session-workers.js';
 
 /** Height of the model's input, in pixels. */
 export const INPUT_HEIGHT = 48;
@@ -95,10 +95,10 @@ export class OnnxRecognizer implements TextRecognizer {
     const dictionary = await loadDictionary(
       options.dictionaryPath ?? modelAssetPath(DICTIONARY_FILE),
     );
-    const workers = await SessionWorkers.start(
-      options.modelPath ?? modelAssetPath(MODEL_FILE),
-      Math.max(1, Math.floor(options.threads ?? availableCpus())),
-    );
+    const workers = await SessionWorkers.start(options.modelPath ?? modelAssetPath(MODEL_FILE), {
+      workers: options.threads ?? availableCpus(),
+      label: 'recognition',
+    });
     const table = buildClassTable(dictionary, alphabetOf(languages));
     return new OnnxRecognizer(workers, table, dictionary, options);
   }

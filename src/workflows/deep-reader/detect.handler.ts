@@ -15,8 +15,10 @@ let detector: TextDetector | undefined;
 /** Loads the detection model from the shared volume. */
 export async function init(context: InitContext): Promise<void> {
   const modelPath = context.services.volume.path(readWorkflowConfig().detectModel);
+  // One tile per invocation: one session, given the instance's whole CPU share.
   detector = await TextDetector.load({
     modelPath,
+    workers: 1,
     threads: threadsForMemory(context.memoryLimitInMB),
   });
 }

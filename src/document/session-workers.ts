@@ -1,20 +1,21 @@
 /**
- * An ONNX model run by several worker threads, each with its own single-threaded session.
+ * An ONNX model run by several worker threads, each with its own session (single-threaded by
+ * default).
  *
  * onnxruntime-node runs a session synchronously on the calling thread, so one session uses
  * more than one CPU only through its intra-op thread pool, which synchronises after every
- * operator. Line crops are small (48 pixels high): those barriers dominate, and on a machine
- * whose CPUs are shared, spinning pool threads that lost their CPU slow every operator down
- * (measured: 2 intra-op threads took twice as long as 1 on the loaded 2-core machine).
- * Independent lines need no barrier: one session per worker, one line per message, scales
- * with the CPUs that are really free.
+ * operator. Independent inputs need no barrier: one session per worker, one input per
+ * message, scales with the CPUs that are really free. Measured on this 2-core machine: line
+ * crops (48 pixels high) ran twice as slowly on 2 intra-op threads as on 1 when the machine was
+ * loaded; a receipt's detection tiles took 280 ms in 2 single-threaded workers against 367 ms
+ * one after another on one session of 2 threads (`npx tsx bench/detection-sessions.ts`).
  *
  * The worker's code is a small CommonJS script given to the Worker as text, so that it runs
  * alike from compiled JavaScript, tsx and the test runner.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { DocumentError } from '../errors.js';
+import { DocumentError } from './errors.js';
 
 /** A tensor's data and shape, as it crosses between threads. */
 export interface TensorData {
@@ -28,10 +29,11 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.runtime);
 ort.InferenceSession.create(workerData.model, {
-  intraOpNumThreads: 1,
+  intraOpNumThreads: workerData.threads,
   interOpNumThreads: 1,
   executionMode: 'sequential',
   graphOptimizationLevel: 'all',
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
 }).then((session) => {
   const input = session.inputNames[0];
   const output = session.outputNames[0];
@@ -63,15 +65,27 @@ interface Reply {
   failed?: string;
 }
 
+/** How {@link SessionWorkers.start} runs a model. */
+export interface SessionWorkersOptions {
+  /** Worker threads, each with its own session. Default 1. */
+  workers?: number;
+  /** Intra-op threads of each session. Default 1. */
+  threads?: number;
+  /** Names the model's use in errors ("recognition", "detection"). */
+  label: string;
+}
+
 /** A fixed number of workers sharing out runs, the least busy first. */
 export class SessionWorkers {
   readonly #workers: Worker[];
+  readonly #label: string;
   readonly #load: number[];
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
 
-  private constructor(workers: Worker[]) {
+  private constructor(workers: Worker[], label: string) {
     this.#workers = workers;
+    this.#label = label;
     this.#load = workers.map(() => 0);
     for (const worker of workers) {
       worker.on('message', (reply: Reply) => this.#settle(reply));
@@ -79,11 +93,13 @@ export class SessionWorkers {
     }
   }
 
-  /** Starts `count` workers on `modelPath`; throws MODEL_NOT_FOUND when it cannot be loaded. */
-  static async start(modelPath: string, count: number): Promise<SessionWorkers> {
+  /** Starts the workers on `modelPath`; throws MODEL_NOT_FOUND when it cannot be loaded. */
+  static async start(modelPath: string, options: SessionWorkersOptions): Promise<SessionWorkers> {
     const runtime = createRequire(import.meta.url).resolve('onnxruntime-node');
+    const count = Math.max(1, Math.floor(options.workers ?? 1));
+    const threads = Math.max(1, Math.floor(options.threads ?? 1));
     const started = await Promise.allSettled(
-      Array.from({ length: Math.max(1, count) }, () => startWorker(modelPath, runtime)),
+      Array.from({ length: count }, () => startWorker(modelPath, runtime, threads)),
     );
     const workers = started.flatMap((result) =>
       result.status === 'fulfilled' ? [result.value] : [],
@@ -91,11 +107,13 @@ export class SessionWorkers {
     const failure = started.find((result) => result.status === 'rejected');
     if (failure) {
       await Promise.all(workers.map((worker) => worker.terminate()));
-      throw new DocumentError('MODEL_NOT_FOUND', `recognition: cannot load model ${modelPath}`, {
-        cause: failure.reason,
-      });
+      throw new DocumentError(
+        'MODEL_NOT_FOUND',
+        `${options.label}: cannot load model ${modelPath}`,
+        { cause: failure.reason },
+      );
     }
-    return new SessionWorkers(workers);
+    return new SessionWorkers(workers, options.label);
   }
 
   /** Number of workers. */
@@ -125,7 +143,7 @@ export class SessionWorkers {
 
   /** Stops the workers; pending runs are rejected. */
   async close(): Promise<void> {
-    this.#failAll(new Error('recognition: the recognizer was disposed'));
+    this.#failAll(new Error(`${this.#label}: the model was disposed`));
     await Promise.all(this.#workers.map((worker) => worker.terminate()));
   }
 
@@ -135,7 +153,7 @@ export class SessionWorkers {
     if (!pending) return;
     this.#pending.delete(reply.id);
     if (reply.error !== undefined || !reply.data || !reply.dims) {
-      pending.reject(new Error(`recognition: model run failed: ${reply.error}`));
+      pending.reject(new Error(`${this.#label}: model run failed: ${reply.error}`));
       return;
     }
     pending.resolve({ data: reply.data, dims: reply.dims });
@@ -147,8 +165,11 @@ export class SessionWorkers {
   }
 }
 
-function startWorker(model: string, runtime: string): Promise<Worker> {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { model, runtime } });
+function startWorker(model: string, runtime: string, threads: number): Promise<Worker> {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { model, runtime, threads },
+  });
   return new Promise((resolve, reject) => {
     const fail = (error: unknown) => {
       void worker.terminate();
