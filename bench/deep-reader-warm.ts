@@ -4,14 +4,17 @@
  * and inits each function had, the peak memory of the page and detection instances after
  * document 20 and after the last, whether identical inputs gave identical results, the median
  * latency (upload to result object) and the median platform overhead (that latency minus the
- * OCR invocation's init and duration, first document left out).
+ * time some function of the document ran its own code, as `lectern run` reports it:
+ * src/platform/overhead.ts; first document left out).
  *
  *   npm run build && npx tsx bench/deep-reader-warm.ts [list] [--limit N]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { platformOverheadMs } from '../src/platform/overhead.js';
 import { deployStack } from '../src/platform/stack-deployer.js';
+import { OUTPUT_METADATA } from '../src/workflows/deep-reader/config.js';
 import { deepReaderStack } from '../src/workflows/deep-reader/stack.js';
 
 const args = process.argv.slice(2);
@@ -41,17 +44,20 @@ try {
   for (const [i, file] of files.entries()) {
     const key = `uploads/warm/${String(i).padStart(3, '0')}-${basename(file)}`;
     const bytes = readFileSync(file);
-    const uploaded = Date.now();
-    await platform.objects.put('lectern-input', key, bytes);
+    const uploaded = Date.parse(
+      (await platform.objects.put('lectern-input', key, bytes)).lastModified,
+    );
     await platform.waitForIdle();
     const { body, metadata } = await platform.objects.get('lectern-output', `results/${key}.json`);
-    const ocr = platform.records
-      .query({ functionName: 'lectern-ocr' })
-      .filter((r) => r.outcome === 'success')
-      .at(-1);
-    const latency = Date.parse(metadata.lastModified) - uploaded;
-    latencies.push(latency);
-    overheads.push(latency - (ocr?.durationMs ?? 0) - (ocr?.initDurationMs ?? 0));
+    const finished = Date.parse(metadata.lastModified);
+    const rootRequestId = metadata.userMetadata[OUTPUT_METADATA.requestId] ?? '';
+    latencies.push(finished - uploaded);
+    overheads.push(
+      platformOverheadMs(platform.records.query({ rootRequestId }), {
+        start: uploaded,
+        end: finished,
+      }),
+    );
     const result = JSON.parse(body.toString());
     const pages = JSON.stringify(result.pages);
     signatures.set(file, (signatures.get(file) ?? new Set()).add(pages));

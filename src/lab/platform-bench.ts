@@ -4,12 +4,13 @@
  * processes, the system clock, records written to a SQLite file as in production.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { StartType } from '../platform/records.js';
 import { InvocationRecords } from '../platform/records.js';
 import { packageRoot } from '../platform/runtime/host-path.js';
 import { LocalRuntime } from '../platform/runtime/local-runtime.js';
+import { type HostInfo, hostInfo } from './host.js';
 import { type Distribution, distribution } from './platform-bench-stats.js';
 
 /** How many samples each measure takes. */
@@ -24,7 +25,7 @@ export interface PlatformBenchOptions {
 /** The benchmark's figures (times in ms). */
 export interface PlatformBenchResult {
   date: string;
-  host: { cpus: number; memoryMb: number; node: string };
+  host: HostInfo;
   isolation: LocalRuntime['isolation'];
   memoryMb: number;
   warmOverheadMs: Distribution;
@@ -78,11 +79,7 @@ export async function runPlatformBench(
     const throughput = await measureThroughput(runtime, options.throughputSeconds ?? 3);
     return {
       date: new Date().toISOString(),
-      host: {
-        cpus: availableParallelism(),
-        memoryMb: Math.round(totalmem() / 2 ** 20),
-        node: process.version,
-      },
+      host: hostInfo(),
       isolation: runtime.isolation,
       memoryMb: MEMORY_MB,
       warmOverheadMs: warm.overhead,

@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS invocations (
   root_request_id TEXT NOT NULL,
   instance_id TEXT,
   start_time REAL NOT NULL,
+  end_time REAL,
   init_duration_ms REAL,
   duration_ms REAL NOT NULL,
   billed_duration_ms INTEGER NOT NULL,

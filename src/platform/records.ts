@@ -26,6 +26,11 @@ export interface InvocationRecord {
   rootRequestId: string;
   instanceId?: string;
   startTime: number;
+  /**
+   * When the runtime had the outcome; the handler ran during `[endTime - durationMs, endTime]`
+   * (to within the hop back from the instance). Absent in records written before it was kept.
+   */
+  endTime?: number;
   /** Process start, handler import and init: set for cold starts only. */
   initDurationMs?: number;
   /** The handler's own time, measured inside the instance. */
@@ -78,6 +83,7 @@ const COLUMNS: Array<[keyof InvocationRecord, string]> = [
   ['rootRequestId', 'root_request_id'],
   ['instanceId', 'instance_id'],
   ['startTime', 'start_time'],
+  ['endTime', 'end_time'],
   ['initDurationMs', 'init_duration_ms'],
   ['durationMs', 'duration_ms'],
   ['billedDurationMs', 'billed_duration_ms'],
@@ -109,6 +115,7 @@ export class InvocationRecords {
     // A lost record after a power cut is acceptable; an fsync per invocation is not.
     db.pragma('synchronous = NORMAL');
     db.exec(RECORDS_SCHEMA);
+    addMissingColumns(db);
     const names = COLUMNS.map(([, column]) => column);
     this.#insert = db.prepare(
       `INSERT INTO invocations (${names.join(', ')}) VALUES (${names.map((n) => `@${n}`).join(', ')})`,
@@ -210,6 +217,16 @@ export class InvocationRecords {
   close(): void {
     if (this.#db.open) this.#db.close();
   }
+}
+
+/** Brings a records file made by an older Lectern up to the current columns. */
+function addMissingColumns(db: Database.Database): void {
+  const present = new Set(
+    (db.prepare('PRAGMA table_info(invocations)').all() as Array<{ name: string }>).map(
+      (column) => column.name,
+    ),
+  );
+  if (!present.has('end_time')) db.exec('ALTER TABLE invocations ADD COLUMN end_time REAL');
 }
 
 function whereClause(filter: RecordFilter): { where: string; params: Record<string, unknown> } {

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { type InvocationRecord, InvocationRecords } from '../../src/platform/records.js';
+import { RECORDS_SCHEMA } from '../../src/platform/records-schema.js';
 
 const base: InvocationRecord = {
   requestId: 'a',
@@ -9,6 +14,7 @@ const base: InvocationRecord = {
   rootRequestId: 'a',
   instanceId: 'ocr-1',
   startTime: 1000,
+  endTime: 1095.25,
   initDurationMs: 80.5,
   durationMs: 12.25,
   billedDurationMs: 93,
@@ -57,6 +63,33 @@ describe('InvocationRecords', () => {
 
     expect(records.logs('a')).toEqual(lines);
     expect(records.logs('none')).toEqual([]);
+  });
+
+  it('adds the end time to a records file written before it was kept, keeping its rows', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lectern-records-'));
+    const path = join(dir, 'records.db');
+    try {
+      const old = new Database(path);
+      old.exec(RECORDS_SCHEMA.replace('end_time REAL,', ''));
+      old
+        .prepare(
+          `INSERT INTO invocations (request_id, run_id, function_name, invocation_type,
+             root_request_id, start_time, duration_ms, billed_duration_ms, memory_size_mb,
+             payload_in_bytes, payload_out_bytes, outcome)
+           VALUES ('old', 'run-0', 'ocr', 'Event', 'old', 5, 1, 1, 128, 0, 0, 'success')`,
+        )
+        .run();
+      old.close();
+
+      const records = InvocationRecords.open(path);
+      records.add(base);
+
+      expect(records.query({ requestId: 'old' })[0]).not.toHaveProperty('endTime');
+      expect(records.query({ requestId: 'a' })).toEqual([base]);
+      records.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('opens and closes provisioned periods', () => {

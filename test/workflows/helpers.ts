@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
-import { planPage } from '../../src/document/detect-page.js';
-import { loadPages } from '../../src/document/pages.js';
+import { describePage } from '../../src/lab/fanout-page.js';
 import type { Platform } from '../../src/platform/platform.js';
 import { deployStack } from '../../src/platform/stack-deployer.js';
 import { FsObjectStore } from '../../src/platform/storage/fs-object-store.js';
@@ -65,12 +64,7 @@ export function caseEvents(name: string): unknown[] {
   return parsed.invocations ?? [parsed];
 }
 
-/** How many tiles the detection plan cuts the first page of `file` into (default 3 x 3 grid). */
+/** How many tiles the detection plan cuts the page of `file` into (default 3 x 3 grid). */
 export async function plannedTiles(file: string): Promise<number> {
-  const { pages } = await loadPages(readFileSync(file), { document: file });
-  const iterator = pages[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  await iterator.return?.();
-  if (first.done) throw new Error(`${file} has no page`);
-  return planPage(first.value.raster, { grid: { rows: 3, cols: 3 } }).tiles.length;
+  return (await describePage(readFileSync(file), file, { rows: 3, cols: 3 })).tiles;
 }

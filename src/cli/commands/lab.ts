@@ -3,7 +3,8 @@
  * is a sub-command of `lab`, loaded only when it runs.
  */
 import type { Command } from 'commander';
-import { parsePositiveInteger } from '../read-options.js';
+import type { RecognitionEngine } from '../../document/recognition/recognizer.js';
+import { addReadingOptions, parsePositiveInteger } from '../read-options.js';
 
 interface PlatformOptions {
   json?: boolean;
@@ -12,6 +13,14 @@ interface PlatformOptions {
   onnxSamples: number;
   burst: number;
   seconds: number;
+}
+
+interface FanoutCommandOptions {
+  json?: boolean;
+  rounds: number;
+  engine: RecognitionEngine;
+  lang?: string[];
+  tiles?: { rows: number; cols: number };
 }
 
 export function register(program: Command): void {
@@ -42,4 +51,32 @@ export function register(program: Command): void {
       });
       console.log(options.json ? JSON.stringify(result, null, 2) : formatPlatformBench(result));
     });
+  const fanout = lab
+    .command('fanout')
+    .description(
+      'latency of one page: tiles fanned out to detection instances, one detection instance, on premise',
+    )
+    .argument('[image]', 'the page: an image or a one-page scan (default: a shipped invoice)')
+    .option('--rounds <n>', 'measured rounds per variant, after a warm-up', parsePositiveInteger, 5)
+    .option('--json', 'print the figures as one JSON object');
+  addReadingOptions(fanout).action(
+    async (image: string | undefined, options: FanoutCommandOptions) => {
+      const { runFanoutLab } = await import('../../lab/fanout.js');
+      const { formatFanout } = await import('../../lab/fanout-report.js');
+      const result = await runFanoutLab({
+        ...(image ? { file: image } : {}),
+        rounds: options.rounds,
+        config: {
+          engine: options.engine,
+          ...(options.lang ? { languages: options.lang } : {}),
+          ...(options.tiles ? { grid: options.tiles } : {}),
+        },
+        onRound: (planned, sample) =>
+          process.stderr.write(
+            `${planned.variant} ${planned.warmUp ? 'warm-up' : `round ${planned.round}`}: ${Math.round(sample.latencyMs)} ms\n`,
+          ),
+      });
+      console.log(options.json ? JSON.stringify(result, null, 2) : formatFanout(result));
+    },
+  );
 }

@@ -57,7 +57,12 @@ export class Invoker {
 
   constructor(options: InvokerOptions) {
     this.#o = options;
-    this.#recorder = new Recorder(options.records, options.events, options.priceTable);
+    this.#recorder = new Recorder(
+      options.records,
+      options.events,
+      options.priceTable,
+      options.clock,
+    );
     this.#lifecycle = new Lifecycle({
       ...options,
       isDeployed: (pool) => options.pools.get(pool.spec.name) === pool,

@@ -4,6 +4,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { billedDurationMs } from '../billing.js';
+import type { Clock } from '../clock.js';
 import { PlatformError } from '../errors.js';
 import type { PriceTable } from '../prices.js';
 import type { InvocationRecord, InvocationRecords, StartType } from '../records.js';
@@ -39,11 +40,18 @@ export class Recorder {
   readonly #records: InvocationRecords;
   readonly #events: EventEmitter;
   readonly #priceTable: PriceTable;
+  readonly #clock: Clock;
 
-  constructor(records: InvocationRecords, events: EventEmitter, priceTable: PriceTable) {
+  constructor(
+    records: InvocationRecords,
+    events: EventEmitter,
+    priceTable: PriceTable,
+    clock: Clock,
+  ) {
     this.#records = records;
     this.#events = events;
     this.#priceTable = priceTable;
+    this.#clock = clock;
   }
 
   /** Records a run and returns its result, or throws its error. */
@@ -119,10 +127,10 @@ export class Recorder {
 
   #record(
     base: RecordBase,
-    rest: Omit<InvocationRecord, keyof RecordBase | 'billedDurationMs'>,
+    rest: Omit<InvocationRecord, keyof RecordBase | 'billedDurationMs' | 'endTime'>,
     logs: string[] = [],
   ): InvocationRecord {
-    const partial = { ...base, ...rest };
+    const partial = { ...base, endTime: this.#clock.now(), ...rest };
     const record: InvocationRecord = {
       ...partial,
       billedDurationMs: billedDurationMs(partial, this.#priceTable),

@@ -3,16 +3,13 @@
  * stack in a state directory, upload every document in one burst, and wait until each upload
  * has its outcome, keeping the results index up to date on the way.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { Logger } from '../../logger.js';
-import { deployStack } from '../../platform/stack-deployer.js';
 import { type BatchSummary, summarisePlatformBatch } from './batch-summary.js';
-import { syncResultsIndex } from './index-sync.js';
-import { type IndexedDocument, ResultsIndex } from './results-index.js';
-import { type DeepReaderStackOptions, deepReaderStack } from './stack.js';
+import { DeepReaderDeployment, type UploadedVersion } from './deployment.js';
+import type { IndexedDocument } from './results-index.js';
+import type { DeepReaderStackOptions } from './stack.js';
 
 /** Options of {@link runBatch}, with their defaults. */
 export interface BatchRunOptions {
@@ -42,34 +39,26 @@ export async function runBatch(
   files: string[],
   options: BatchRunOptions = {},
 ): Promise<{ documents: BatchDocument[]; summary: BatchSummary }> {
-  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'lectern-run-'));
-  const stack = deepReaderStack(options.stack);
-  const inputBucket = stack.buckets[0]?.name as string;
-  const outputBucket = stack.buckets[1]?.name as string;
-  const prefix = options.stack?.uploadPrefix ?? 'uploads/';
-  const { platform } = await deployStack(stack, {
-    stateDir,
+  const deployment = await DeepReaderDeployment.open({
+    ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+    ...(options.stack ? { stack: options.stack } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
-    dispatcher: { pollIntervalMs: 100 },
   });
-  const index = ResultsIndex.open(join(stateDir, 'results.db'));
   try {
-    const documents = await uploadAll(files, prefix, async (key, bytes) => {
-      const meta = await platform.objects.put(inputBucket, key, bytes);
-      const uploadedAt = Date.parse(meta.lastModified);
-      index.addUpload({ bucket: inputBucket, key, etag: meta.etag, uploadedAt });
-      return meta.etag;
-    });
-    await waitForOutcomes(documents, options, () =>
-      syncResultsIndex({ platform, index, outputBucket }),
+    const documents = await uploadAll(files, deployment.uploadPrefix, (key, bytes) =>
+      deployment.upload(key, bytes),
     );
+    await deployment.waitForOutcomes(documents, {
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+      onOutcome: (document, entry) => options.onOutcome?.(document.file, entry),
+    });
     for (const document of documents) {
-      document.entry = index.get(inputBucket, document.key, document.etag);
-      if (document.entry?.status === 'succeeded' && document.entry.outputKey) {
-        const { body } = await platform.objects.get(outputBucket, document.entry.outputKey);
-        document.result = body.toString('utf8');
-      }
+      document.entry = deployment.outcome(document);
+      const result = document.entry && (await deployment.result(document.entry));
+      if (result !== undefined) document.result = result;
     }
+    const { platform } = deployment;
     const entries = documents.flatMap((d) => (d.entry ? [d.entry] : []));
     const summary = summarisePlatformBatch(
       entries,
@@ -79,26 +68,24 @@ export async function runBatch(
     );
     return { documents: documents.map(({ etag: _etag, ...rest }) => rest), summary };
   } finally {
-    index.close();
-    await platform.close();
-    if (options.stateDir === undefined) rmSync(stateDir, { recursive: true, force: true });
+    await deployment.close();
   }
 }
 
-type Uploaded = BatchDocument & { etag: string };
+type Uploaded = BatchDocument & UploadedVersion;
 
 /** Uploads every file at once (the paper's burst); keys keep the files' relative paths. */
 async function uploadAll(
   files: string[],
   prefix: string,
-  put: (key: string, bytes: Buffer) => Promise<string>,
+  put: (key: string, bytes: Buffer) => Promise<UploadedVersion>,
 ): Promise<Uploaded[]> {
   const keys = uploadKeys(files, prefix);
   const contents = await Promise.all(files.map((file) => readFile(file)));
   return Promise.all(
     files.map(async (file, i) => {
       const key = keys[i] as string;
-      return { file, key, etag: await put(key, contents[i] as Buffer) };
+      return { file, ...(await put(key, contents[i] as Buffer)) };
     }),
   );
 }
@@ -112,22 +99,4 @@ export function uploadKeys(files: string[], prefix: string): string[] {
   while (depth < first.length && parts.every((p) => p[depth] === first[depth])) depth += 1;
   const base = first.slice(0, depth).join(sep) || sep;
   return absolute.map((file) => `${prefix}${relative(base, file).split(sep).join('/')}`);
-}
-
-async function waitForOutcomes(
-  documents: Uploaded[],
-  options: BatchRunOptions,
-  sync: () => Promise<IndexedDocument[]>,
-): Promise<void> {
-  const pending = new Map(documents.map((d) => [`${d.key}\u0000${d.etag}`, d]));
-  const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
-  while (pending.size > 0 && Date.now() < deadline) {
-    for (const entry of await sync()) {
-      const document = pending.get(`${entry.key}\u0000${entry.etag}`);
-      if (!document) continue;
-      pending.delete(`${entry.key}\u0000${entry.etag}`);
-      options.onOutcome?.(document.file, entry);
-    }
-    if (pending.size > 0) await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
-  }
 }

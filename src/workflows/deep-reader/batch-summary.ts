@@ -5,6 +5,7 @@
  * document).
  */
 import { bill } from '../../platform/billing.js';
+import { platformOverheadMs } from '../../platform/overhead.js';
 import { AWS_2020_PAPER, AWS_2026 } from '../../platform/prices.js';
 import type { InvocationRecord, ProvisionedPeriod } from '../../platform/records.js';
 import type { IndexedDocument } from './results-index.js';
@@ -32,9 +33,10 @@ export interface BatchSummary {
   /** Upload to the start of the OCR invocation that finished the document (platform only). */
   queueWaitMs?: Spread;
   /**
-   * End-to-end time minus the time in handlers (platform only): latency minus the OCR
-   * invocation's init and duration, which hold the page and detection invocations it waited
-   * for. In a burst this is mostly queue wait (throttled until an OCR instance is free).
+   * The platform's overhead per document (platform only): its latency minus the time during
+   * which at least one of its functions (OCR, page, detection) was running its own code, waits
+   * on nested invocations excluded (platform/overhead.ts). In a burst this is mostly the
+   * queue wait of the upload event.
    */
   overheadMs?: Spread;
   invocations?: number;
@@ -70,12 +72,7 @@ export function summarisePlatformBatch(
 ): BatchSummary {
   const base = outcomeCounts(entries);
   const ran = records.filter((r) => r.outcome !== 'throttled');
-  const overheads = entries.flatMap((entry) => {
-    const ocr = ran.find((r) => r.requestId === entry.requestId);
-    if (!ocr || entry.latencyMs === undefined) return [];
-    const handlers = ocr.durationMs + (ocr.initDurationMs ?? 0);
-    return [entry.latencyMs - handlers];
-  });
+  const overheads = documentOverheads(entries, ran);
   const cost: NonNullable<BatchSummary['cost']> = {};
   for (const table of [AWS_2020_PAPER, AWS_2026]) {
     const lines = bill(records, periods, { table, until }).lines;
@@ -100,6 +97,21 @@ export function summarisePlatformBatch(
       .reduce((sum, line) => sum + line.quantity, 0),
     cost,
   };
+}
+
+/** Each finished document's platform overhead, from the records of its invocations. */
+function documentOverheads(entries: IndexedDocument[], ran: InvocationRecord[]): number[] {
+  const byRoot = new Map<string, InvocationRecord[]>();
+  for (const record of ran) {
+    const tree = byRoot.get(record.rootRequestId) ?? [];
+    tree.push(record);
+    byRoot.set(record.rootRequestId, tree);
+  }
+  return entries.flatMap((entry) => {
+    const tree = entry.requestId === undefined ? undefined : byRoot.get(entry.requestId);
+    if (!tree || entry.finishedAt === undefined) return [];
+    return [platformOverheadMs(tree, { start: entry.uploadedAt, end: entry.finishedAt })];
+  });
 }
 
 /** Counts, pages and latencies common to both modes. */

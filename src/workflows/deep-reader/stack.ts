@@ -71,16 +71,21 @@ export function deepReaderStack(options: DeepReaderStackOptions = {}): Stack {
     ],
     functions: [
       {
-        ...spec('lectern-ocr', 'ocr.handler.js', options.ocr ?? ocrSizing, TIMEOUTS.ocr),
+        ...spec('lectern-ocr', 'ocr.handler.js', options.ocr ?? DEFAULT_SIZING.ocr, TIMEOUTS.ocr),
         // The handler records every document failure itself; a retry only helps when the
         // instance died (timeout, out of memory), and a second one rarely does.
         retryAttempts: 1,
       },
-      spec(config.pageFunction, 'page.handler.js', options.page ?? pageSizing, TIMEOUTS.page),
+      spec(
+        config.pageFunction,
+        'page.handler.js',
+        options.page ?? DEFAULT_SIZING.page,
+        TIMEOUTS.page,
+      ),
       spec(
         config.detectFunction,
         'detect.handler.js',
-        options.detect ?? detectSizing,
+        options.detect ?? DEFAULT_SIZING.detect,
         TIMEOUTS.detect,
       ),
     ],
@@ -99,13 +104,12 @@ export function deepReaderStack(options: DeepReaderStackOptions = {}): Stack {
   };
 }
 
-const ocrSizing: FunctionSizing = { memoryMb: 1536, reservedConcurrency: 2 };
-const pageSizing: FunctionSizing = { memoryMb: 2048, reservedConcurrency: 2 };
-const detectSizing: FunctionSizing = {
-  memoryMb: 1024,
-  reservedConcurrency: 9,
-  provisionedConcurrency: 9,
-};
+/** The sizing of each function when the options name none. */
+export const DEFAULT_SIZING = {
+  ocr: { memoryMb: 1536, reservedConcurrency: 2 },
+  page: { memoryMb: 2048, reservedConcurrency: 2 },
+  detect: { memoryMb: 1024, reservedConcurrency: 9, provisionedConcurrency: 9 },
+} as const satisfies Record<'ocr' | 'page' | 'detect', FunctionSizing>;
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

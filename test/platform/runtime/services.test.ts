@@ -25,6 +25,17 @@ describe('LocalRuntime services and records', () => {
     expect(records.query({ rootRequestId: outer.requestId })).toHaveLength(2);
   });
 
+  it('records when each invocation’s outcome came back, by the runtime’s clock', async () => {
+    const { runtime, clock } = createTestRuntime();
+    await runtime.deploy(echo);
+
+    const invocation = runtime.invoke('echo', { x: 1 });
+    clock.advance(250);
+    const { record } = await invocation;
+
+    expect(record.endTime).toBe(record.startTime + 250);
+  });
+
   it('hands nested invokes to the dispatch hook with their origin', async () => {
     const calls: Array<[string, unknown, string, InvocationOrigin]> = [];
     const { runtime } = createTestRuntime({

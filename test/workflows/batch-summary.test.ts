@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { InvocationRecord } from '../../src/platform/records.js';
+import { summarisePlatformBatch } from '../../src/workflows/deep-reader/batch-summary.js';
+import type { IndexedDocument } from '../../src/workflows/deep-reader/results-index.js';
+
+function record(
+  requestId: string,
+  rootRequestId: string,
+  span: { start: number; handler: number; end: number },
+  extra: Partial<InvocationRecord> = {},
+): InvocationRecord {
+  return {
+    requestId,
+    runId: 'run',
+    functionName: 'lectern-detect',
+    invocationType: 'RequestResponse',
+    rootRequestId,
+    startTime: span.start,
+    endTime: span.end,
+    durationMs: span.end - span.handler,
+    billedDurationMs: span.end - span.handler,
+    memorySizeMb: 1024,
+    startType: 'warm',
+    payloadInBytes: 100,
+    payloadOutBytes: 100,
+    outcome: 'success',
+    ...extra,
+  };
+}
+
+function document(key: string, requestId: string, uploadedAt: number, finishedAt: number) {
+  return {
+    bucket: 'lectern-input',
+    key,
+    etag: key,
+    status: 'succeeded',
+    uploadedAt,
+    finishedAt,
+    latencyMs: finishedAt - uploadedAt,
+    stages: {},
+    pages: 1,
+    requestId,
+  } satisfies IndexedDocument;
+}
+
+describe('summarisePlatformBatch', () => {
+  it('gives each document’s overhead as latency less the time its own functions ran', () => {
+    // a: queued 200 ms, then the OCR function (300..2300) waits 400..2000 on the page
+    //    function, whose handler starts 50 ms after the call; the result is written at 2,200.
+    // b: the OCR function cleans up for 500 ms after writing its result, which made the old
+    //    figure (latency less the OCR invocation's duration) negative.
+    const entries = [document('a', 'ocr-a', 100, 2200), document('b', 'ocr-b', 0, 1000)];
+    const records = [
+      record(
+        'ocr-a',
+        'ocr-a',
+        { start: 300, handler: 300, end: 2300 },
+        { invocationType: 'Event' },
+      ),
+      record(
+        'page-a',
+        'ocr-a',
+        { start: 400, handler: 450, end: 2000 },
+        { parentRequestId: 'ocr-a' },
+      ),
+      record(
+        'ocr-b',
+        'ocr-b',
+        { start: 100, handler: 100, end: 1500 },
+        { invocationType: 'Event' },
+      ),
+    ];
+
+    const summary = summarisePlatformBatch(entries, records, [], 3000);
+
+    // a: 200 (queue) + 50 (dispatch of the page); b: 100 (queue).
+    expect(summary.overheadMs).toEqual({ median: 100, p95: 250, max: 250 });
+  });
+});
