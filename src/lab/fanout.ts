@@ -73,6 +73,9 @@ export async function runFanoutLab(options: FanoutOptions = {}): Promise<FanoutR
         await DeepReaderDeployment.open({
           stack: {
             ...config,
+            // One instance takes the tiles in turn: the page function queues them rather
+            // than having them throttled and retried with backoff.
+            ...(variant === 'single-detect' ? { detectConcurrency: 1 } : {}),
             detect: sizings[variant],
             ...(options.handlers ? { handlers: options.handlers } : {}),
           },
@@ -117,7 +120,8 @@ function setupOf(
     return `lectern run --on-premise: ${availableParallelism()} detector threads, no platform`;
   }
   const { memoryMb, reservedConcurrency, provisionedConcurrency } = sizings[variant];
-  return `${WORKFLOW_DEFAULTS.detectFunction} ${memoryMb} MB, reserved ${reservedConcurrency}, provisioned ${provisionedConcurrency}`;
+  const turn = variant === 'single-detect' ? ', tiles one at a time' : '';
+  return `${WORKFLOW_DEFAULTS.detectFunction} ${memoryMb} MB, reserved ${reservedConcurrency}, provisioned ${provisionedConcurrency}${turn}`;
 }
 
 /** The three ways of reading the page, open side by side. */

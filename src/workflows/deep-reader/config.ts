@@ -18,6 +18,7 @@ export const ENV = {
   grid: 'LECTERN_GRID',
   overlap: 'LECTERN_OVERLAP',
   throttleWaitMs: 'LECTERN_THROTTLE_WAIT_MS',
+  detectConcurrency: 'LECTERN_DETECT_CONCURRENCY',
 } as const;
 
 /** What the handlers run with. */
@@ -42,6 +43,13 @@ export interface WorkflowConfig {
   overlap?: number;
   /** How long a throttled nested invoke is retried before it fails. Default 120,000 ms. */
   throttleWaitMs: number;
+  /**
+   * Most detection calls a page has in flight. Default: all its tiles at once (the paper's
+   * fan-out). Set it to the detection function's reserved concurrency when that is smaller
+   * than the grid, so that tiles queue in the page function instead of being throttled and
+   * retried with backoff (idle time on both sides).
+   */
+  detectConcurrency?: number;
 }
 
 /** Defaults of {@link WorkflowConfig}. */
@@ -71,6 +79,9 @@ export function readWorkflowConfig(env: NodeJS.ProcessEnv = process.env): Workfl
     grid: parseGrid(env[ENV.grid]) ?? { ...WORKFLOW_DEFAULTS.grid },
     ...(overlap ? { overlap: Number(overlap) } : {}),
     throttleWaitMs: positive(env[ENV.throttleWaitMs], WORKFLOW_DEFAULTS.throttleWaitMs),
+    ...(positive(env[ENV.detectConcurrency], 0) > 0
+      ? { detectConcurrency: positive(env[ENV.detectConcurrency], 0) }
+      : {}),
   };
 }
 
@@ -87,6 +98,9 @@ export function workflowEnvironment(config: WorkflowConfig): Record<string, stri
     [ENV.grid]: `${config.grid.rows}x${config.grid.cols}`,
     ...(config.overlap === undefined ? {} : { [ENV.overlap]: String(config.overlap) }),
     [ENV.throttleWaitMs]: String(config.throttleWaitMs),
+    ...(config.detectConcurrency === undefined
+      ? {}
+      : { [ENV.detectConcurrency]: String(config.detectConcurrency) }),
   };
 }
 

@@ -16,8 +16,8 @@ import type { BatchDocument } from './batch-run.js';
 import { type BatchSummary, outcomeCounts } from './batch-summary.js';
 import { WORKFLOW_DEFAULTS, type WorkflowConfig } from './config.js';
 import { assembleResult, openDocument } from './document-assembly.js';
-import { Slots } from './remote-read.js';
 import type { IndexedDocument } from './results-index.js';
+import { Slots, withSlot } from './slots.js';
 
 /** What the on-premise reader reads with, each with its default. */
 export interface OnPremiseSetup {
@@ -108,16 +108,13 @@ export async function runOnPremise(
   const started = Date.now();
   try {
     const documents = await Promise.all(
-      files.map(async (file): Promise<BatchDocument> => {
-        await slots.take();
-        try {
+      files.map((file) =>
+        withSlot(slots, async (): Promise<BatchDocument> => {
           const outcome = await readOne(file, reader, started);
           options.onOutcome?.(file, outcome.entry);
           return { file, key: file, ...outcome };
-        } finally {
-          slots.give();
-        }
-      }),
+        }),
+      ),
     );
     const entries = documents.flatMap((d) => (d.entry ? [d.entry] : []));
     return { documents, summary: { mode: 'on-premise', ...outcomeCounts(entries) } };

@@ -39,6 +39,7 @@ export async function handler(event: PageEvent, context: Context): Promise<PageR
     pageNumber: page.index + 1,
     document: event.document,
     retry: { maxThrottleWaitMs: config.throttleWaitMs },
+    ...(config.detectConcurrency === undefined ? {} : { concurrency: config.detectConcurrency }),
   });
   try {
     const result = await readPageWith(

@@ -14,6 +14,7 @@ import { cutTile, type DetectionOptions, type Tile } from '../../document/tiles.
 import type { Services } from '../../platform/function.js';
 import { WorkflowError } from './errors.js';
 import { invokeWithRetry, RetryExhaustedError, type RetryOptions } from './invoke-retry.js';
+import { Slots, withSlot } from './slots.js';
 import { type RasterRef, removeFromVolume, writeRaster } from './volume-files.js';
 
 /** The detection function's event: a tile by reference, never its pixels. */
@@ -36,6 +37,8 @@ export interface RemoteDetectionOptions {
   pageNumber: number;
   document: string;
   retry?: RetryOptions;
+  /** Most tiles in flight at once (see `WorkflowConfig.detectConcurrency`). Default: all. */
+  concurrency?: number;
 }
 
 /**
@@ -50,10 +53,11 @@ export function remoteDetection(options: RemoteDetectionOptions): PageDetection 
     const dir = `${options.workDir}/pass-${pass}`;
     try {
       const plan = planPage(raster, detection);
+      const slots = new Slots(options.concurrency ?? plan.tiles.length);
       const results = await Promise.all(
         plan.tiles.map(async (tile) => ({
           tile,
-          boxes: await detectTile(raster, plan, tile, dir, options),
+          boxes: await withSlot(slots, () => detectTile(raster, plan, tile, dir, options)),
         })),
       );
       return stitchTiles(plan, results);

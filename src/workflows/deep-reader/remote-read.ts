@@ -13,6 +13,7 @@ import { assembleResult, openDocument } from './document-assembly.js';
 import { WorkflowError } from './errors.js';
 import { invokeWithRetry } from './invoke-retry.js';
 import { type PageEvent, type PageResponse, writePageTask } from './page-task.js';
+import { Slots } from './slots.js';
 import { readJson } from './volume-files.js';
 
 /** Pages handed out at once; more wait for a free slot (bounding the rasters on the volume). */
@@ -94,28 +95,4 @@ async function readOnePage(
     if (stage !== 'total') timings.add(stage, ms);
   }
   return readJson<PageResult>(services.volume, response.resultPath);
-}
-
-/** A counting semaphore. */
-export class Slots {
-  #free: number;
-  readonly #waiting: Array<() => void> = [];
-
-  constructor(count: number) {
-    this.#free = count;
-  }
-
-  async take(): Promise<void> {
-    if (this.#free > 0) {
-      this.#free -= 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.#waiting.push(resolve));
-  }
-
-  give(): void {
-    const next = this.#waiting.shift();
-    if (next) next();
-    else this.#free += 1;
-  }
 }
