@@ -33,6 +33,10 @@ ort.InferenceSession.create(workerData.model, {
   interOpNumThreads: 1,
   executionMode: 'sequential',
   graphOptimizationLevel: 'all',
+  // A memory pattern is planned and kept per input shape, and every line crop and tile has a
+  // shape of its own: with it, reading the 40 SROIE receipts grew the process to 974 MB; without
+  // it, 737 MB, at the same speed.
+  enableMemPattern: false,
   extra: { session: { intra_op: { allow_spinning: '0' } } },
 }).then((session) => {
   const input = session.inputNames[0];
