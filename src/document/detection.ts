@@ -9,10 +9,8 @@
  * padding with the image's border colour rather than stretching, so the scale stays exact),
  * pixels scaled to 0..1 and normalised with the ImageNet mean and deviation in BGR order.
  */
-import { access } from 'node:fs/promises';
 import { availableCpus } from './cpus.js';
 import { boxesFromProbabilityMap, type DbOptions, type DetectedBox } from './db-postprocess.js';
-import { DocumentError, DocumentErrorCode } from './errors.js';
 import { ModelAsset, modelAssetPath } from './onnx-session.js';
 import type { Raster } from './raster.js';
 import { rasterOf, sharpOf } from './raster-sharp.js';
@@ -69,13 +67,6 @@ export class TextDetector {
    */
   static async load(options: TextDetectorOptions = {}): Promise<TextDetector> {
     const path = options.modelPath ?? modelAssetPath(ModelAsset.detection);
-    try {
-      await access(path);
-    } catch (cause) {
-      throw new DocumentError(DocumentErrorCode.MODEL_NOT_FOUND, `no model at ${path}`, {
-        cause,
-      });
-    }
     const sessions = await SessionWorkers.start(path, {
       workers: options.workers ?? availableCpus(),
       threads: options.threads ?? 1,

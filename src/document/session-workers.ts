@@ -16,6 +16,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { DocumentError } from './errors.js';
+import { readModel } from './onnx-session.js';
 
 /** A tensor's data and shape, as it crosses between threads. */
 export interface TensorData {
@@ -100,10 +101,11 @@ export class SessionWorkers {
   /** Starts the workers on `modelPath`; throws MODEL_NOT_FOUND when it cannot be loaded. */
   static async start(modelPath: string, options: SessionWorkersOptions): Promise<SessionWorkers> {
     const runtime = createRequire(import.meta.url).resolve('onnxruntime-node');
+    const model = await readModel(modelPath);
     const count = Math.max(1, Math.floor(options.workers ?? 1));
     const threads = Math.max(1, Math.floor(options.threads ?? 1));
     const started = await Promise.allSettled(
-      Array.from({ length: count }, () => startWorker(modelPath, runtime, threads)),
+      Array.from({ length: count }, () => startWorker(model, runtime, threads)),
     );
     const workers = started.flatMap((result) =>
       result.status === 'fulfilled' ? [result.value] : [],
@@ -169,7 +171,7 @@ export class SessionWorkers {
   }
 }
 
-function startWorker(model: string, runtime: string, threads: number): Promise<Worker> {
+function startWorker(model: Uint8Array, runtime: string, threads: number): Promise<Worker> {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { model, runtime, threads },
