@@ -18,6 +18,7 @@
 import sharp, { type FailOnOptions, type Metadata } from 'sharp';
 import { DocumentError } from '../errors.js';
 import type { Raster } from '../raster.js';
+import { reclaimBeforeAllocating } from '../reclaim.js';
 import { budgetScale, checkPageCount, type PageBudget } from './budget.js';
 import { endsEarly, findMissingBand, storedBottomSide, whitenBand } from './image-damage.js';
 import { type DocumentFormat, type LoadedDocument, PAGE_LIMITS, type Page } from './types.js';
@@ -100,6 +101,7 @@ async function decodePage(context: ImageContext, index: number, metadata: Metada
     channels,
     resize: scale < 1,
   };
+  reclaimBeforeAllocating(target.width * target.height * channels);
   const { raster, partial } = await decodeRaster(context, index, metadata, target);
   const rotation = EXIF_ROTATION[orientation] ?? 0;
   return {

@@ -12,6 +12,7 @@
  */
 import type { PageViewport, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Raster } from '../raster.js';
+import { reclaimBeforeAllocating } from '../reclaim.js';
 
 /** A rectangle in points of the upright page, origin top-left. */
 export interface Region {
@@ -63,6 +64,8 @@ export async function renderRegion(
   });
   const width = Math.max(1, Math.round(region.width * scale));
   const height = Math.max(1, Math.round(region.height * scale));
+  // The canvas (4 bytes a pixel) and the raster copied out of it (3).
+  reclaimBeforeAllocating(width * height * 7);
   const entry = canvases.create(width, height);
   try {
     await page.render({
