@@ -10,6 +10,10 @@ export const LabErrorCode = {
   NOT_ONE_OCR_PAGE: 'NOT_ONE_OCR_PAGE',
   /** A measured document ended in a failure, or in nothing, instead of its result. */
   ROUND_FAILED: 'ROUND_FAILED',
+  /** An evaluation folder holds neither of the dataset layouts `lectern eval` knows. */
+  NOT_A_DATASET: 'NOT_A_DATASET',
+  /** A ground-truth file of a dataset cannot be read as its layout says. */
+  BAD_GROUND_TRUTH: 'BAD_GROUND_TRUTH',
 } as const;
 
 export type LabErrorCode = (typeof LabErrorCode)[keyof typeof LabErrorCode];

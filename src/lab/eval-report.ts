@@ -1,9 +1,11 @@
 /**
  * @module Summary of an evaluation run: the figures of each configuration (summed word
- * scores, median character error rate, detection F1, duplicate-word rate, seconds per page),
+ * scores, median character error rate, detection or word-box F1, duplicate-word rate, seconds
+ * per page),
  * as a JSON report and as a table for the terminal.
  */
 import { availableParallelism } from 'node:os';
+import type { DatasetLayout } from './dataset.js';
 import type { EvalRun, RunFigures } from './eval.js';
 import { addCounts, median, quantile, type Score, score } from './metrics.js';
 
@@ -16,6 +18,7 @@ export interface RunSummary {
   medianCerCaseInsensitive: number;
   medianCerNoSpaces: number;
   detection?: Score;
+  wordBoxes?: Score;
   duplicateWordRate: number;
   medianSecondsPerPage: number;
   p90SecondsPerPage: number;
@@ -25,6 +28,7 @@ export interface RunSummary {
 
 export interface EvalReport {
   dataset: string;
+  layout: DatasetLayout;
   command: string;
   date: string;
   machine: { cpus: number; node: string; platform: string };
@@ -44,6 +48,7 @@ export function summarizeEval(run: EvalRun, command: string): EvalReport {
   );
   return {
     dataset: run.dataset,
+    layout: run.layout,
     command,
     date: new Date().toISOString(),
     machine: { cpus: availableParallelism(), node: process.version, platform: process.platform },
@@ -61,6 +66,7 @@ export function summarizeEval(run: EvalRun, command: string): EvalReport {
 function summarizeRun(figures: RunFigures, peerMedian: number | undefined): RunSummary {
   const pages = figures.pages;
   const detections = pages.flatMap((page) => (page.detection ? [page.detection] : []));
+  const wordBoxes = pages.flatMap((page) => (page.wordBoxes ? [page.wordBoxes] : []));
   const words = pages.reduce((sum, page) => sum + page.wordCount, 0);
   const duplicates = pages.reduce((sum, page) => sum + page.duplicateWords, 0);
   const seconds = median(figures.secondsPerPage);
@@ -73,6 +79,7 @@ function summarizeRun(figures: RunFigures, peerMedian: number | undefined): RunS
     medianCerCaseInsensitive: round(median(pages.map((page) => page.cerCaseInsensitive)), 4),
     medianCerNoSpaces: round(median(pages.map((page) => page.cerNoSpaces)), 4),
     ...(detections.length > 0 ? { detection: rounded(score(addCounts(detections))) } : {}),
+    ...(wordBoxes.length > 0 ? { wordBoxes: rounded(score(addCounts(wordBoxes))) } : {}),
     duplicateWordRate: words === 0 ? 0 : round(duplicates / words, 4),
     medianSecondsPerPage: round(seconds, 3),
     p90SecondsPerPage: round(quantile(figures.secondsPerPage, 0.9), 3),
@@ -104,7 +111,7 @@ function round(value: number, digits: number): number {
 /** The report as a fixed-width table, one column per configuration and one for the peer. */
 export function formatEvalTable(report: EvalReport): string {
   const columns = [...report.runs, ...(report.peer ? [report.peer] : [])];
-  const rows: Array<[string, (run: RunSummary) => string]> = [
+  const rows: TableRow[] = [
     ['pages', (r) => String(r.pages)],
     ['word F1 (case-insensitive)', (r) => fixed(r.wordsCaseInsensitive.f1)],
     [
@@ -115,7 +122,8 @@ export function formatEvalTable(report: EvalReport): string {
     ['median CER', (r) => fixed(r.medianCer)],
     ['median CER (case-folded)', (r) => fixed(r.medianCerCaseInsensitive)],
     ['median CER (folded, no spaces)', (r) => fixed(r.medianCerNoSpaces)],
-    ['detection F1 (IoU >= 0.5)', (r) => (r.detection ? fixed(r.detection.f1) : '-')],
+    ...boxRow(columns, 'detection', 'detection F1 (IoU >= 0.5)'),
+    ...boxRow(columns, 'wordBoxes', 'word-box F1 (IoU >= 0.5)'),
     ['duplicate-word rate', (r) => fixed(r.duplicateWordRate, 4)],
     ['median s/page', (r) => fixed(r.medianSecondsPerPage, 2)],
     ['p90 s/page', (r) => fixed(r.p90SecondsPerPage, 2)],
@@ -131,11 +139,24 @@ export function formatEvalTable(report: EvalReport): string {
       `${name.padEnd(32)}${columns.map((c) => cell(c).padStart(width + 2)).join('')}`,
   );
   const notes = [
+    `dataset: ${report.dataset} (${report.layout.toUpperCase()} layout)`,
     `peak memory (Lectern's process tree): ${report.peakMemoryMb} MB`,
     ...(report.peerMissing ? [`peer: ${report.peerMissing}`] : []),
     `${report.machine.cpus} CPUs, Node ${report.machine.node}, ${report.rounds} round(s)`,
   ];
   return [head, ...body, '', ...notes].join('\n');
+}
+
+type TableRow = [string, (run: RunSummary) => string];
+
+// Each layout has one kind of box truth (lines or words): the other row would be all dashes.
+function boxRow(
+  columns: RunSummary[],
+  figure: 'detection' | 'wordBoxes',
+  name: string,
+): TableRow[] {
+  if (!columns.some((column) => column[figure])) return [];
+  return [[name, (r) => fixed(r[figure]?.f1 ?? Number.NaN)]];
 }
 
 function fixed(value: number, digits = 3): string {

@@ -1,6 +1,6 @@
 /**
- * @module `lectern eval`: Lectern's accuracy, speed and memory on a dataset in the SROIE
- * layout, with the Tesseract CLI (one thread) run on the same pages, interleaved page by page,
+ * @module `lectern eval`: Lectern's accuracy, speed and memory on a dataset in the SROIE or
+ * the FUNSD layout (dataset.ts), with the Tesseract CLI (one thread) run on the same pages, interleaved page by page,
  * as the yardstick for time (this machine's noise is ~30%, so a ratio to a peer measured at
  * the same moments says more than seconds alone).
  *
@@ -14,9 +14,9 @@ import type { DetectedBox } from '../document/detection.js';
 import { Reader, type ReadOptions } from '../document/read.js';
 import { type DocumentResult, pageLines, pageWords } from '../document/result.js';
 import type { TileGrid } from '../document/tiles.js';
+import { type DatasetLayout, type DatasetPage, loadDataset } from './dataset.js';
 import { PeakMemory } from './memory.js';
 import { type PageScore, scorePage } from './page-score.js';
-import { type DatasetPage, loadDataset } from './sroie.js';
 import { findTesseractCli, runTesseractCli } from './tesseract-cli.js';
 
 export interface EvalOptions {
@@ -46,6 +46,7 @@ export interface RunFigures {
 
 export interface EvalRun {
   dataset: string;
+  layout: DatasetLayout;
   pages: DatasetPage[];
   lectern: RunFigures;
   compared?: RunFigures;
@@ -57,7 +58,7 @@ export interface EvalRun {
 
 /** Reads the dataset as configured and scores every page. */
 export async function runEval(options: EvalOptions): Promise<EvalRun> {
-  const pages = await loadDataset(options.dataset, options.limit);
+  const { layout, pages } = await loadDataset(options.dataset, options.limit);
   const rounds = options.rounds ?? 1;
   const peerPids = new Set<number>();
   const memory = new PeakMemory({ exclude: (pid) => peerPids.has(pid) });
@@ -94,6 +95,7 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
 
   return {
     dataset: options.dataset,
+    layout,
     pages,
     lectern,
     ...(compared ? { compared } : {}),

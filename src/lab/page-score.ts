@@ -2,6 +2,8 @@
  * @module The figures of one page against its ground truth, for `lectern eval`.
  */
 import type { DetectedBox } from '../document/detection.js';
+import type { Box } from '../document/geometry.js';
+import type { DatasetPage } from './dataset.js';
 import {
   boxMatches,
   characterErrorRate,
@@ -12,7 +14,6 @@ import {
   topToBottomText,
   wordCounts,
 } from './metrics.js';
-import type { DatasetPage } from './sroie.js';
 
 /** What was read on a page: its whole text, its lines and its words (with boxes, if known). */
 export interface PageReading {
@@ -31,13 +32,20 @@ export interface PageScore {
   cerCaseInsensitive: number;
   /** The same after case folding, with every space removed (characters alone). */
   cerNoSpaces: number;
-  /** Detector boxes matched at IoU >= 0.5; undefined when no boxes were given. */
+  /** Detector boxes against the truth's line boxes at IoU >= 0.5 (truth without words). */
   detection?: MatchCounts;
+  /** Lectern's word boxes against the truth's word boxes at IoU >= 0.5 (truth with words). */
+  wordBoxes?: MatchCounts;
   duplicateWords: number;
   wordCount: number;
 }
 
-/** Scores one page; `detections` are the stitched detector boxes before layout. */
+/**
+ * Scores one page. `detections` are the stitched detector boxes before layout; they are given
+ * only for a reading whose boxes are Lectern's own (the peer's are not known), and only then
+ * are boxes scored: the detector's boxes against line-level truth, or the reading's word boxes
+ * against word-level truth (the detector finds lines, and words are not lines).
+ */
 export function scorePage(
   page: DatasetPage,
   reading: PageReading,
@@ -56,15 +64,19 @@ export function scorePage(
     cer: characterErrorRate(predictedLine, truthLine),
     cerCaseInsensitive: characterErrorRate(folded(predictedLine), folded(truthLine)),
     cerNoSpaces: characterErrorRate(unspaced(predictedLine), unspaced(truthLine)),
-    ...(detections
-      ? {
-          detection: boxMatches(
-            detections.map((d) => d.box),
-            page.truth.map((s) => s.box),
-          ),
-        }
-      : {}),
+    ...(detections ? boxScores(page, reading, detections) : {}),
     duplicateWords: duplicateWords(reading.words),
     wordCount: reading.words.length,
   };
+}
+
+function boxScores(
+  page: DatasetPage,
+  reading: PageReading,
+  detections: DetectedBox[],
+): Pick<PageScore, 'detection' | 'wordBoxes'> {
+  const boxes = (items: Array<{ box: Box }>) => items.map((item) => item.box);
+  if (page.truthWords)
+    return { wordBoxes: boxMatches(boxes(reading.words), boxes(page.truthWords)) };
+  return { detection: boxMatches(boxes(detections), boxes(page.truth)) };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { polygonOfBox } from '../../src/document/geometry.js';
+import type { DatasetPage } from '../../src/lab/dataset.js';
 import { scorePage } from '../../src/lab/page-score.js';
-import type { DatasetPage } from '../../src/lab/sroie.js';
 
 const box = (x: number, y: number, width: number) => ({ x, y, width, height: 20 });
 const segment = (text: string, b: ReturnType<typeof box>) => ({
@@ -48,5 +48,43 @@ describe('scorePage', () => {
     expect(score.detection).toEqual({ matched: 1, predicted: 2, truth: 3 });
     expect(score.duplicateWords).toBe(0);
     expect(score.wordCount).toBe(5);
+  });
+});
+
+describe('scorePage on word-level truth', () => {
+  const words = [
+    { text: 'Date:', box: box(10, 100, 40) },
+    { text: '12/5/88', box: box(300, 100, 80) },
+  ];
+  const form: DatasetPage = {
+    id: 'form',
+    imagePath: 'images/form.png',
+    truth: [{ text: 'Date: 12/5/88', box: box(10, 100, 370) }],
+    truthWords: words,
+  };
+  const lines = [{ text: 'Date: 12/5/88', box: box(10, 100, 370) }];
+  const detections = [
+    { box: box(10, 100, 370), polygon: polygonOfBox(box(10, 100, 370)), score: 1 },
+  ];
+
+  it('scores word boxes against the truth words instead of detector boxes against lines', () => {
+    const read = [
+      { text: 'Date:', box: box(12, 101, 40) },
+      { text: '12/5/88', box: box(200, 100, 180) },
+    ];
+
+    const score = scorePage(form, { text: 'Date: 12/5/88', lines, words: read }, detections);
+
+    expect(score.wordBoxes).toEqual({ matched: 1, predicted: 2, truth: 2 });
+    expect(score.detection).toBeUndefined();
+    expect(score.wordsCaseInsensitive).toEqual({ matched: 2, predicted: 2, truth: 2 });
+    expect(score.cer).toBe(0);
+  });
+
+  it('scores no boxes for a reading without detections (the peer)', () => {
+    const score = scorePage(form, { text: 'Date: 12/5/88', lines, words: [] });
+
+    expect(score.wordBoxes).toBeUndefined();
+    expect(score.detection).toBeUndefined();
   });
 });

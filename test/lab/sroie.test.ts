@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadDataset, parseBoxFile } from '../../src/lab/sroie.js';
+import { loadDataset } from '../../src/lab/dataset.js';
+import { parseBoxFile } from '../../src/lab/sroie.js';
 
 const SROIE = '../shared/data/sroie';
 
@@ -28,8 +29,9 @@ describe('loadDataset', () => {
   it.skipIf(!existsSync(SROIE))(
     'pairs each image with its box file, sorted, up to a limit',
     async () => {
-      const pages = await loadDataset(SROIE, 3);
+      const { layout, pages } = await loadDataset(SROIE, 3);
 
+      expect(layout).toBe('sroie');
       expect(pages.map((p) => p.id)).toEqual(['000', '014', '019']);
       expect(pages[0]?.truth[0]?.text).toBe('TAN WOON YANN');
     },

@@ -1,6 +1,7 @@
 /**
  * @module `lectern eval <dataset-dir>`: scores Lectern on a dataset in the SROIE layout
- * (`img/`, `box/`) and prints a table; `--report` also writes the figures as JSON.
+ * (`img/`, `box/`) or the FUNSD layout (`images/`, `annotations/`), recognised from the
+ * folder, and prints a table; `--report` also writes the figures as JSON.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -24,8 +25,11 @@ interface EvalCommandOptions {
 export function register(program: Command): void {
   program
     .command('eval')
-    .description('score Lectern against ground truth in the SROIE layout (img/, box/)')
-    .argument('<dataset-dir>', 'folder holding img/ and box/')
+    .description('score Lectern against ground truth (SROIE or FUNSD layout)')
+    .argument(
+      '<dataset-dir>',
+      'folder holding img/ + box/ (SROIE) or images/ + annotations/ (FUNSD)',
+    )
     .option('--report <file>', 'also write the figures as JSON to this file')
     .option('--limit <n>', 'score only the first n pages', parsePositiveInteger)
     .addOption(
