@@ -1,8 +1,18 @@
 /**
  * @module How `lectern run` prints a batch's summary: a short table for people, or one JSON
- * object (`--json`) for scripts and the figures of the notes.
+ * object (`--json`) for scripts and the figures of the notes. `lectern read` prints the
+ * outcome lines of the same table on standard error.
  */
 import type { BatchSummary, Spread } from '../workflows/deep-reader/batch-summary.js';
+
+/** What the outcome lines tell: counts, reasons, names of partial documents, wall time. */
+export type OutcomeFigures = Pick<
+  BatchSummary,
+  'documents' | 'pages' | 'succeeded' | 'partial' | 'partialDocuments' | 'failed' | 'failures'
+>;
+
+/** Partial documents named in full; the rest are counted (`--json` names every one). */
+const NAMED_PARTIAL = 5;
 
 /** Prints `summary` on standard output. */
 export function printSummary(summary: BatchSummary, json: boolean): void {
@@ -12,9 +22,7 @@ export function printSummary(summary: BatchSummary, json: boolean): void {
   }
   const lines = [
     `mode          ${summary.mode}`,
-    `documents     ${summary.documents} (${summary.pages} pages)`,
-    `succeeded     ${summary.succeeded}`,
-    `failed        ${summary.failed}${failureReasons(summary.failures)}`,
+    ...outcomeLines(summary),
     `latency       ${spread(summary.latencyMs)}`,
     `wall time     ${seconds(summary.wallMs)}`,
   ];
@@ -33,6 +41,28 @@ export function printSummary(summary: BatchSummary, json: boolean): void {
     );
   }
   console.log(lines.join('\n'));
+}
+
+/** The table's lines on outcomes: documents and pages, succeeded, partial, failed. */
+export function outcomeLines(figures: OutcomeFigures): string[] {
+  return [
+    `documents     ${figures.documents} (${figures.pages} pages)`,
+    `succeeded     ${figures.succeeded}`,
+    `partial       ${figures.partial}${partialNames(figures.partialDocuments)}`,
+    `failed        ${figures.failed}${failureReasons(figures.failures)}`,
+  ];
+}
+
+/** What `lectern read` prints at the end: the outcome lines and the wall time. */
+export function readSummaryText(figures: OutcomeFigures, wallMs: number): string {
+  return `${[...outcomeLines(figures), `wall time     ${seconds(wallMs)}`].join('\n')}\n`;
+}
+
+function partialNames(names: string[]): string {
+  if (names.length === 0) return '';
+  const shown = names.slice(0, NAMED_PARTIAL).join(', ');
+  const more = names.length > NAMED_PARTIAL ? `, and ${names.length - NAMED_PARTIAL} more` : '';
+  return ` (${shown}${more})`;
 }
 
 function failureReasons(failures: Record<string, number>): string {

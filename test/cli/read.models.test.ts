@@ -1,6 +1,6 @@
 /**
  * `lectern read` as a user runs it: the built command (bin/lectern.js, so `npm run build`
- * first) on real documents, with --out, one of them broken.
+ * first) on real documents, with --out, one of them broken, one truncated.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SROIE = '../shared/data/sroie';
+const TRUNCATED = '../shared/cases/c24-truncated-45pct.jpg';
 const ready = existsSync(SROIE) && existsSync('dist/cli/main.js');
 
 describe.skipIf(!ready)('lectern read', () => {
@@ -59,6 +60,27 @@ describe.skipIf(!ready)('lectern read', () => {
     expect(b.document.name).toBe(join(root, 'in', 'b', '000.jpg'));
     expect(a.document.sha256).not.toBe(b.document.sha256);
     expect(existsSync(join(out, 'broken.json'))).toBe(false);
+    // The results went to files: standard output stays empty, the summary is on stderr.
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('documents     3 (2 pages)\nsucceeded     2\npartial       0\n');
+    expect(run.stderr).toContain('failed        1 (EMPTY_DOCUMENT x1)\n');
+    expect(run.stderr).toMatch(/wall time {5}\d+\.\d\d s\n$/);
+  });
+
+  it.skipIf(!existsSync(TRUNCATED))('names a document with a truncated page as partial', () => {
+    const out = join(root, 'out-partial');
+    const run = spawnSync(process.execPath, ['bin/lectern.js', 'read', TRUNCATED, '--out', out], {
+      encoding: 'utf8',
+    });
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`${TRUNCATED}: warning: page 1: only partly decoded`);
+    expect(run.stderr).toContain(
+      `succeeded     0\npartial       1 (${TRUNCATED})\nfailed        0\n`,
+    );
+    const result = JSON.parse(readFileSync(join(out, 'c24-truncated-45pct.json'), 'utf8'));
+    expect(result.pages[0].partial).toBeTruthy();
   });
 
   it('prints one JSON line per document on stdout without --out, in the format asked', () => {

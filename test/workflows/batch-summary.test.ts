@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { InvocationRecord } from '../../src/platform/records.js';
-import { summarisePlatformBatch } from '../../src/workflows/deep-reader/batch-summary.js';
+import {
+  outcomeCounts,
+  partialPagesOf,
+  summarisePlatformBatch,
+} from '../../src/workflows/deep-reader/batch-summary.js';
 import type { IndexedDocument } from '../../src/workflows/deep-reader/results-index.js';
 
 function record(
@@ -75,5 +79,51 @@ describe('summarisePlatformBatch', () => {
 
     // a: 200 (queue) + 50 (dispatch of the page); b: 100 (queue).
     expect(summary.overheadMs).toEqual({ median: 100, p95: 250, max: 250 });
+  });
+});
+
+describe('outcomeCounts', () => {
+  it('counts a result with a partly decoded page as partial, not succeeded, and names it', () => {
+    const whole = document('uploads/a.jpg', 'ocr-a', 0, 1000);
+    const truncated = { ...document('uploads/b.jpg', 'ocr-b', 0, 1500), partialPages: [1] };
+    const failed = {
+      ...document('uploads/c.jpg', 'ocr-c', 0, 500),
+      status: 'failed',
+      pages: 0,
+      errorCode: 'EMPTY_DOCUMENT',
+    } satisfies IndexedDocument;
+
+    const counts = outcomeCounts([whole, truncated, failed], (e) => `in/${e.key.slice(8)}`);
+
+    expect(counts).toMatchObject({
+      documents: 3,
+      pages: 2,
+      succeeded: 1,
+      partial: 1,
+      partialDocuments: ['in/b.jpg'],
+      failed: 1,
+      failures: { EMPTY_DOCUMENT: 1 },
+    });
+  });
+
+  it('names partial documents by key when told nothing else', () => {
+    const truncated = { ...document('uploads/b.jpg', 'ocr-b', 0, 1500), partialPages: [2, 3] };
+
+    const summary = summarisePlatformBatch([truncated], [], [], 2000);
+
+    expect(summary).toMatchObject({
+      succeeded: 0,
+      partial: 1,
+      partialDocuments: ['uploads/b.jpg'],
+    });
+  });
+});
+
+describe('partialPagesOf', () => {
+  it('lists the pages only partly decoded, and nothing when there are none', () => {
+    expect(partialPagesOf([{ number: 1 }, { number: 2, partial: 'truncated' }])).toEqual({
+      partialPages: [2],
+    });
+    expect(partialPagesOf([{ number: 1 }])).toEqual({});
   });
 });

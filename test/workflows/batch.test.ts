@@ -60,4 +60,24 @@ describe.skipIf(!existsSync(CASES))('a batch on the embedded platform', () => {
       index.close();
     }
   });
+
+  it('counts a document with a truncated page as partial, naming its file, with its result', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'lectern-batch-'));
+    dirs.push(stateDir);
+    const truncated = join(CASES, 'c24-truncated-45pct.jpg');
+    const whole = join(CASES, 'c36-duplicate-delivery.jpg');
+
+    const { documents, summary } = await runBatch([truncated, whole], {
+      stateDir,
+      stack: { ...SMALL, handlers: { page: DETECT_ONLY_PAGE } },
+      pollMs: 50,
+    });
+
+    expect(summary).toMatchObject({ documents: 2, succeeded: 1, partial: 1, failed: 0 });
+    expect(summary.partialDocuments).toEqual([truncated]);
+    expect(documents[0]?.entry).toMatchObject({ status: 'succeeded', partialPages: [1] });
+    expect(documents[1]?.entry?.partialPages).toBeUndefined();
+    const result = JSON.parse(documents[0]?.result ?? '{}');
+    expect(result.warnings).toEqual([expect.stringContaining('page 1: only partly decoded')]);
+  });
 });

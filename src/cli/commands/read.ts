@@ -4,7 +4,9 @@
  * the document, keeping the folder structure) or as JSON lines on standard output.
  *
  * A document that fails is reported on standard error (file, error code, reason); the others
- * are still read and the exit status is 1 at the end.
+ * are still read and the exit status is 1 at the end. With `--out`, a summary follows on
+ * standard error: documents and pages, succeeded, partial (a page only partly decoded),
+ * failed with their codes, wall time.
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -13,6 +15,8 @@ import { Option } from 'commander';
 import type { Reader } from '../../document/read.js';
 import type { RecognitionEngine } from '../../document/recognition/recognizer.js';
 import { LecternError } from '../../errors.js';
+import { outcomeCounts, partialPagesOf } from '../../workflows/deep-reader/batch-summary.js';
+import type { IndexedDocument } from '../../workflows/deep-reader/results-index.js';
 import {
   OUTPUT_SUFFIX,
   type OutputFormat,
@@ -23,6 +27,7 @@ import {
 import { collectDocuments, outputPaths } from '../inputs.js';
 import { BatchProgress } from '../progress.js';
 import { addReadingOptions, parseOverlap, parsePositiveInteger } from '../read-options.js';
+import { readSummaryText } from '../run-summary.js';
 
 interface ReadCommandOptions {
   out?: string;
@@ -67,6 +72,8 @@ export function register(program: Command): void {
 
 /** Reads every document; returns the exit status (0 when all were read). */
 async function readAll(paths: string[], options: ReadCommandOptions): Promise<number> {
+  // The wall time of the summary: models loading included, as the user waits for it too.
+  const started = Date.now();
   const { files, skipped, problems } = await collectDocuments(paths);
   for (const problem of problems) {
     process.stderr.write(`lectern: ${problem.path}: ${problem.code}: ${problem.message}\n`);
@@ -105,27 +112,33 @@ async function readAll(paths: string[], options: ReadCommandOptions): Promise<nu
     maxPixels: options.maxPixels,
   });
   const progress = new BatchProgress(files.length);
-  let failures = problems.length;
+  const outcomes: IndexedDocument[] = [];
   try {
     for (const file of files) {
-      const ok = await readOne(reader, file, options, targets?.get(file), progress);
-      if (!ok) failures += 1;
+      outcomes.push(await readOne(reader, file, options, targets?.get(file), progress));
       progress.advance(file);
     }
   } finally {
     progress.stop();
     await reader.close();
   }
+  // Standard output carries the results themselves unless --out takes them.
+  if (options.out !== undefined) {
+    process.stderr.write(readSummaryText(outcomeCounts(outcomes), Date.now() - started));
+  }
+  const failures = problems.length + outcomes.filter((o) => o.status === 'failed').length;
   return failures === 0 ? 0 : 1;
 }
 
+/** Reads one document and writes its result; its outcome as an entry of a batch summary. */
 async function readOne(
   reader: Reader,
   file: string,
   options: ReadCommandOptions,
   target: string | undefined,
   progress: BatchProgress,
-): Promise<boolean> {
+): Promise<IndexedDocument> {
+  const outcome = { bucket: 'local', key: file, etag: '', uploadedAt: Date.now(), stages: {} };
   try {
     const bytes = await readFile(file);
     const result = await reader.read(bytes, { document: file, password: options.password });
@@ -134,14 +147,16 @@ async function readOne(
     for (const warning of result.warnings) progress.log(`lectern: ${file}: warning: ${warning}`);
     if (target === undefined) {
       process.stdout.write(`${renderLine(result, options.format)}\n`);
-      return true;
+    } else {
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, renderFile(result, options.format));
     }
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, renderFile(result, options.format));
-    return true;
+    const read = { pages: result.pages.length, ...partialPagesOf(result.pages) };
+    return { ...outcome, status: 'succeeded', finishedAt: Date.now(), ...read };
   } catch (error) {
-    progress.log(`lectern: ${file}: ${codeOf(error)}: ${reason(error, file)}`);
-    return false;
+    const code = codeOf(error);
+    progress.log(`lectern: ${file}: ${code}: ${reason(error, file)}`);
+    return { ...outcome, status: 'failed', finishedAt: Date.now(), errorCode: code };
   }
 }
 

@@ -2,8 +2,9 @@
  * @module `lectern run <files or dirs...>`: the main job. Starts the embedded platform with the
  * Deep Reader stack, uploads every document in one burst, waits for each result or failure
  * (with a progress bar), writes the results to `--out` named as `lectern read` names them, and
- * prints a summary: outcomes, latency, invocations, cold starts, GB-seconds and cost under
- * both price tables. `--on-premise` reads the same batch on this machine without the platform.
+ * prints a summary: outcomes (a document with a partly decoded page counts as partial, its
+ * result still written), latency, invocations, cold starts, GB-seconds and cost under both
+ * price tables. `--on-premise` reads the same batch on this machine without the platform.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -63,6 +64,11 @@ async function runCommand(paths: string[], options: RunCommandOptions): Promise<
   const onOutcome = (file: string, entry: IndexedDocument) => {
     if (entry.status === 'failed') {
       progress.log(`lectern: ${file}: ${entry.errorCode}: ${entry.errorMessage}`);
+    }
+    // Counted apart in the summary; named here too, as `read` names them, with their pages.
+    if (entry.partialPages) {
+      const pages = entry.partialPages.join(', ');
+      progress.log(`lectern: ${file}: warning: only partly decoded, page(s) ${pages}`);
     }
     progress.advance(file);
   };

@@ -60,11 +60,13 @@ export async function runBatch(
     }
     const { platform } = deployment;
     const entries = documents.flatMap((d) => (d.entry ? [d.entry] : []));
+    const fileOf = new Map(documents.map((d) => [d.key, d.file]));
     const summary = summarisePlatformBatch(
       entries,
       platform.records.query({ runId: platform.runtime.runId }),
       platform.records.provisionedPeriods({ runId: platform.runtime.runId }),
       Date.now(),
+      (entry) => fileOf.get(entry.key) ?? entry.key,
     );
     return { documents: documents.map(({ etag: _etag, ...rest }) => rest), summary };
   } finally {

@@ -22,7 +22,15 @@ export interface BatchSummary {
   mode: 'platform' | 'on-premise';
   documents: number;
   pages: number;
+  /** Documents read whole. */
   succeeded: number;
+  /**
+   * Documents with a result in which some page was only partly decoded (a truncated or
+   * damaged image): their result is written, but part of them may be missing.
+   */
+  partial: number;
+  /** The partial documents, by name (the file, or the key when there is none). */
+  partialDocuments: string[];
   failed: number;
   /** Failure count per error code. */
   failures: Record<string, number>;
@@ -63,14 +71,18 @@ export function spread(values: number[]): Spread {
   };
 }
 
-/** The summary of a platform batch from its index entries and the run's records. */
+/**
+ * The summary of a platform batch from its index entries and the run's records; `name` tells
+ * what to call a document in the summary (default: its key).
+ */
 export function summarisePlatformBatch(
   entries: IndexedDocument[],
   records: InvocationRecord[],
   periods: ProvisionedPeriod[],
   until: number,
+  name: (entry: IndexedDocument) => string = (entry) => entry.key,
 ): BatchSummary {
-  const base = outcomeCounts(entries);
+  const base = outcomeCounts(entries, name);
   const ran = records.filter((r) => r.outcome !== 'throttled');
   const overheads = documentOverheads(entries, ran);
   const cost: NonNullable<BatchSummary['cost']> = {};
@@ -114,8 +126,11 @@ function documentOverheads(entries: IndexedDocument[], ran: InvocationRecord[]):
   });
 }
 
-/** Counts, pages and latencies common to both modes. */
-export function outcomeCounts(entries: IndexedDocument[]): Omit<BatchSummary, 'mode'> {
+/** Counts, pages and latencies common to both modes; `name` as in summarisePlatformBatch. */
+export function outcomeCounts(
+  entries: IndexedDocument[],
+  name: (entry: IndexedDocument) => string = (entry) => entry.key,
+): Omit<BatchSummary, 'mode'> {
   const failures: Record<string, number> = {};
   for (const entry of entries) {
     if (entry.status !== 'failed') continue;
@@ -124,13 +139,25 @@ export function outcomeCounts(entries: IndexedDocument[]): Omit<BatchSummary, 'm
   }
   const starts = entries.map((e) => e.uploadedAt);
   const ends = entries.map((e) => e.finishedAt ?? e.uploadedAt);
+  const read = entries.filter((e) => e.status === 'succeeded');
+  const partial = read.filter((e) => (e.partialPages?.length ?? 0) > 0);
   return {
     documents: entries.length,
     pages: entries.reduce((sum, e) => sum + (e.pages ?? 0), 0),
-    succeeded: entries.filter((e) => e.status === 'succeeded').length,
+    succeeded: read.length - partial.length,
+    partial: partial.length,
+    partialDocuments: partial.map(name),
     failed: entries.filter((e) => e.status === 'failed').length,
     failures,
     latencyMs: spread(entries.flatMap((e) => (e.latencyMs === undefined ? [] : [e.latencyMs]))),
     wallMs: entries.length ? Math.max(...ends) - Math.min(...starts) : 0,
   };
+}
+
+/** `{ partialPages }` when some of `pages` were only partly decoded, else nothing. */
+export function partialPagesOf(
+  pages: ReadonlyArray<{ number?: number; partial?: string }>,
+): Pick<IndexedDocument, 'partialPages'> {
+  const partial = pages.flatMap((page, i) => (page.partial ? [page.number ?? i + 1] : []));
+  return partial.length > 0 ? { partialPages: partial } : {};
 }

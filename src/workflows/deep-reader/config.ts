@@ -3,8 +3,10 @@
  * Lambda), set from the stack (stack.ts), with their defaults. Also the names of the output
  * keys and of the metadata every output carries.
  */
+import { createHash } from 'node:crypto';
 import type { RecognitionEngine } from '../../document/recognition/recognizer.js';
 import type { TileGrid } from '../../document/tiles.js';
+import { MAX_KEY_BYTES } from '../../platform/storage/keys.js';
 
 /** Environment variables read by the handlers. */
 export const ENV = {
@@ -120,7 +122,12 @@ export const OUTPUT_METADATA = {
   /** `result` or `failure`: marks the object as Lectern's own output. */
   kind: 'lectern-output',
   sourceBucket: 'lectern-source-bucket',
-  /** URI-encoded, since metadata values must be ASCII. */
+  /**
+   * URI-encoded, since metadata values must be ASCII. The only place that names the source
+   * of an output whose key is a hash (see {@link outputKey}). S3 caps user metadata at 2 KB:
+   * a key near 1,024 bytes fits when mostly ASCII, not when mostly non-ASCII (three
+   * characters per byte once encoded); the embedded store has no such cap.
+   */
   sourceKey: 'lectern-source-key',
   sourceEtag: 'lectern-source-etag',
   /** Orders versions of one key: a later upload has a greater sequencer. */
@@ -132,7 +139,26 @@ export const OUTPUT_METADATA = {
 /** Prefixes of the outputs in the output bucket. */
 export const OUTPUT_PREFIX = { result: 'results/', failure: 'failures/' } as const;
 
-/** The output bucket key of an upload's result or failure record: `results/<key>.json`. */
+/**
+ * Source keys named by their hash, under the output prefix: the shape of {@link outputKey}'s
+ * hashed names. A source key of exactly this shape is hashed as well, so that no upload's
+ * plain output name can be another upload's hashed one.
+ */
+const HASHED_NAME = /^sha256\/[0-9a-f]{64}$/;
+
+/**
+ * The output bucket key of an upload's result or failure record: `results/<key>.json`, or
+ * `results/sha256/<hex>.json` (hex: the SHA-256 of the source key in UTF-8) when the plain
+ * name of either kind would pass S3's 1,024-byte limit on keys, so that both kinds of one key
+ * are named alike. The source key itself is in the output's metadata (`lectern-source-key`),
+ * which is what readers of the outputs go by.
+ */
 export function outputKey(kind: 'result' | 'failure', sourceKey: string): string {
-  return `${OUTPUT_PREFIX[kind]}${sourceKey}.json`;
+  const longest = Math.max(...Object.values(OUTPUT_PREFIX).map((prefix) => prefix.length));
+  const plainBytes = longest + Buffer.byteLength(sourceKey, 'utf8') + '.json'.length;
+  if (plainBytes <= MAX_KEY_BYTES && !HASHED_NAME.test(sourceKey)) {
+    return `${OUTPUT_PREFIX[kind]}${sourceKey}.json`;
+  }
+  const digest = createHash('sha256').update(sourceKey, 'utf8').digest('hex');
+  return `${OUTPUT_PREFIX[kind]}sha256/${digest}.json`;
 }

@@ -6,12 +6,14 @@
  * (`lectern run`, `lectern serve`), never in a handler.
  */
 
+import type { PageResult } from '../../document/result.js';
 import { billedDurationMs, invocationCostUsd } from '../../platform/billing.js';
 import type { Platform } from '../../platform/platform.js';
 import { AWS_2020_PAPER, AWS_2026 } from '../../platform/prices.js';
 import type { InvocationRecord } from '../../platform/records.js';
 import type { ObjectMetadata } from '../../platform/storage/object-store.js';
 import { parseS3Event } from '../../platform/storage/s3-event.js';
+import { partialPagesOf } from './batch-summary.js';
 import { OUTPUT_METADATA, OUTPUT_PREFIX } from './config.js';
 import { compareSequencers, existingOutcome, type FailureRecord, writeOutcome } from './outputs.js';
 import type { IndexedDocument, ResultsIndex } from './results-index.js';
@@ -90,13 +92,18 @@ function outcomeFacts(
   kind: string | undefined,
 ): Partial<IndexedDocument> & Pick<IndexedDocument, 'stages'> {
   const parsed = JSON.parse(json) as {
-    pages?: unknown[];
+    pages?: Array<Partial<Pick<PageResult, 'number' | 'partial'>>>;
     timings?: Record<string, number>;
   } & Partial<FailureRecord>;
   if (kind === 'failure') {
     return { stages: {}, errorCode: parsed.error?.code, errorMessage: parsed.error?.message };
   }
-  return { stages: { ...(parsed.timings ?? {}) }, pages: parsed.pages?.length ?? 0 };
+  const pages = parsed.pages ?? [];
+  return {
+    stages: { ...(parsed.timings ?? {}) },
+    pages: pages.length,
+    ...partialPagesOf(pages),
+  };
 }
 
 /** Invocations, cold starts, init time, GB-seconds and cost of one document's records. */

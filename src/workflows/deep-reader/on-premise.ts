@@ -13,7 +13,7 @@ import { createRecognizer, type TextRecognizer } from '../../document/recognitio
 import type { DocumentResult, PageResult } from '../../document/result.js';
 import { LecternError } from '../../errors.js';
 import type { BatchDocument } from './batch-run.js';
-import { type BatchSummary, outcomeCounts } from './batch-summary.js';
+import { type BatchSummary, outcomeCounts, partialPagesOf } from './batch-summary.js';
 import { WORKFLOW_DEFAULTS, type WorkflowConfig } from './config.js';
 import { assembleResult, openDocument } from './document-assembly.js';
 import type { IndexedDocument } from './results-index.js';
@@ -140,6 +140,7 @@ async function readOne(
       latencyMs: finishedAt - started,
       stages: result.timings,
       pages: result.pages.length,
+      ...partialPagesOf(result.pages),
     };
     return { entry, result: JSON.stringify(result) };
   } catch (error) {

@@ -2,7 +2,8 @@
  * @module The outputs of the workflow in the output bucket: one result (`results/<key>.json`,
  * the DocumentResult) or one failure record (`failures/<key>.json`) per uploaded version,
  * each carrying metadata that marks it as Lectern's own output and names the version it
- * describes (source etag and sequencer).
+ * describes (source key, etag and sequencer). A key too long for that name gets a hashed one
+ * (`outputKey` in config.ts), so that every upload can still end in an outcome.
  *
  * Versions of one key are ordered by their S3 sequencer: an outcome is written only when no
  * newer version's outcome is there, under a per-key lock on the shared volume, so a stale

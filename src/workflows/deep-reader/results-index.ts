@@ -29,6 +29,11 @@ export interface IndexedDocument {
   /** Milliseconds per stage, from the result (summed over pages) and the OCR invocation. */
   stages: Record<string, number>;
   pages?: number;
+  /**
+   * Numbers of the pages only partly decoded (a truncated or damaged image): the result is
+   * written, but part of the document may be missing from it. Absent when none.
+   */
+  partialPages?: number[];
   invocations?: number;
   throttles?: number;
   coldStarts?: number;
