@@ -21,6 +21,8 @@ export interface InvocationQueueOptions {
   throttleBaseDelayMs?: number;
   /** Default 5,000 ms. */
   throttleMaxDelayMs?: number;
+  /** A number in [0, 1) that spreads throttle delays (see `throttle`). Default Math.random. */
+  random?: () => number;
   /**
    * How long a claim holds before another dispatcher may take the invocation back. Must exceed
    * the longest function timeout. Default 960,000 ms (15 minutes and a margin). A claim held by a
@@ -38,6 +40,7 @@ const DEFAULTS = {
   retryBaseDelayMs: 1_000,
   throttleBaseDelayMs: 100,
   throttleMaxDelayMs: 5_000,
+  random: Math.random as () => number,
   leaseMs: 960_000,
   maxInterruptions: 3,
   maxEventAgeMs: 6 * 3_600_000,

@@ -173,8 +173,13 @@ export class InvocationQueue {
         const row = this.#sql.held.get(claim.requestId, claim.leaseToken);
         if (row === undefined) return false;
         const now = this.#clock.now();
-        const { throttleBaseDelayMs: base, throttleMaxDelayMs: max } = this.#options;
-        const delay = Math.min(max, base * 2 ** Math.min(row.throttles, 30));
+        const { throttleBaseDelayMs: base, throttleMaxDelayMs: max, random } = this.#options;
+        const ceiling = Math.min(max, base * 2 ** Math.min(row.throttles, 30));
+        // Equal jitter: a burst throttled at one instant must not come back at one instant.
+        // Without it, 38 uploads waiting on two OCR instances all retried together every
+        // 5 s, two got in each time, and `lectern run` on 40 receipts left the CPU idle
+        // two thirds of its 94 s.
+        const delay = Math.round(ceiling / 2 + (random() * ceiling) / 2);
         this.#logAttempt(claim, now, 'throttled', describeFailure(error ?? 'throttled'));
         this.#sql.countThrottle.run(row.request_id);
         this.#requeue(row.request_id, now + delay, now);

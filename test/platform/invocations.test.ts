@@ -208,6 +208,25 @@ describe('Dispatcher with the queue', () => {
     });
   });
 
+  it('spreads invocations throttled at one instant over their backoff instead of retrying them together', () => {
+    const draws = [0, 0.5, 0.99];
+    const queue = InvocationQueue.open(join(dir, 'queue.db'), {
+      clock,
+      random: () => draws.shift() ?? 0,
+    });
+    open.push(queue);
+    for (const key of ['a', 'b', 'c']) queue.enqueue('busy', { key });
+    for (const claim of queue.claim(3)) expect(queue.throttle(claim)).toBe(true);
+
+    // The first throttle's ceiling is 100 ms; the delays are drawn from [50, 100].
+    const due: number[] = [];
+    for (let waited = 0; waited <= 100; waited += 5) {
+      due.push(...queue.claim(3).map(() => waited));
+      clock.advance(5);
+    }
+    expect(due).toEqual([50, 75, 100]);
+  });
+
   it('dead-letters an invocation throttled beyond the maximum event age', async () => {
     const queue = InvocationQueue.open(join(dir, 'queue.db'), { clock, maxEventAgeMs: 10_000 });
     open.push(queue);
