@@ -234,7 +234,8 @@ describe('Dispatcher with the queue', () => {
     dispatch(queue, async () => {
       throw new PlatformError('THROTTLED', 'no capacity');
     });
-    for (let t = 0; t < 12; t += 1) {
+    // Throttle delays are jittered and at most 5 s: by 20 s some retry comes after the 10 s age.
+    for (let t = 0; t < 20; t += 1) {
       await settle();
       clock.advance(1_000);
     }
