@@ -6,9 +6,26 @@
  * so text in an overlap is kept from one tile only (no duplicates) and always from the tile
  * that sees it at least half an overlap away from its edge (where the detector, which reads
  * context, is reliable). A line crossing a seam leaves one piece on each side, both clipped
- * at that seam; pieces clipped at the same seam that face each other (overlapping by half
- * the smaller across the seam's direction) are joined (union-find, so a line crossing two
- * seams becomes one box). A joined box is the minimum-area rectangle of its pieces.
+ * at that seam; pieces clipped at the same seam that face each other are joined
+ * (union-find, so a line crossing two seams becomes one box). A joined box is the
+ * minimum-area rectangle of its pieces.
+ *
+ * Facing is judged where the pieces meet: by the span each piece covers on the seam itself,
+ * not by its whole box. A line tilted by a degree or two has a box several pixels taller than
+ * the line; on a form with tight line spacing the boxes of neighbouring lines then overlap by
+ * half, and judged by boxes, the left half of one line joined the right half of the next, and
+ * chains of such joins fused whole paragraphs into one box that the recognizer could not read
+ * (FUNSD 0000971160: 4 lines in one box). On the seam, the spans of neighbouring lines barely
+ * touch. A line crosses a vertical seam once, so across one each cut side is joined to at
+ * most one piece, the best-facing first. Across a horizontal seam the two tiles may split a
+ * line into words differently, so every facing piece is joined; but lines stacked above each
+ * other cover the same stretch of such a seam, and a line whose box merely grazes the seam
+ * would join the next line's halves (FUNSD 0000971160: "Manager Comments:" and the line
+ * under it). Both tiles see a line near a horizontal seam (it lies in their overlap), so
+ * pieces facing across one must also come from boxes at the same height: their unclipped
+ * boxes' vertical extents overlap by at least half the shorter. Not more: near its edge a
+ * tile sees a line's height poorly (SROIE 078: "Pax", 31 px high, seen 40 px high by one
+ * tile and 19 by the other).
  */
 import type { DetectedBox } from './db-postprocess.js';
 import { type Box, boxOfPolygon, type Point, type Polygon } from './geometry.js';
@@ -28,12 +45,29 @@ interface Share {
   y1: number;
 }
 
+type Side = 'left' | 'right' | 'top' | 'bottom';
+
+/** Where a piece lies on a seam: [from, to] along the seam (y on a vertical one). */
+type Span = [number, number];
+
 interface Piece {
   tile: Tile;
   detected: DetectedBox;
   /** Which sides were cut at a seam. */
-  cut: { left: boolean; right: boolean; top: boolean; bottom: boolean };
+  cut: Record<Side, boolean>;
+  /** The piece's span on each seam it was cut at. */
+  spans: Partial<Record<Side, Span>>;
+  /** The tile's box before clipping, in page pixels. */
+  whole: Box;
 }
+
+/**
+ * Pieces facing across a horizontal seam come from boxes whose vertical extents overlap by at
+ * least this share of the shorter (the same line seen by both tiles).
+ */
+const SAME_LEVEL = 0.5;
+/** Seam positions closer than this (page pixels) are on the seam: clipping's rounding. */
+const ON_SEAM = 1e-6;
 
 /**
  * Page boxes (page pixels) from per-tile detections (tile pixels): no duplicates from the
@@ -115,7 +149,8 @@ function clipToShare(
     top: box.y < share.y0,
     bottom: box.y + box.height > share.y1,
   };
-  if (!(cut.left || cut.right || cut.top || cut.bottom)) return { tile, detected, cut };
+  if (!(cut.left || cut.right || cut.top || cut.bottom))
+    return { tile, detected, cut, spans: {}, whole: box };
 
   const points = clipPolygon(detected.polygon, share);
   if (points.length < 3) return undefined;
@@ -123,7 +158,25 @@ function clipToShare(
   if (clipped.width < MIN_PIECE || clipped.height < MIN_PIECE) return undefined;
   // A clipped quadrilateral may have up to 8 corners: back to four, clockwise from top-left.
   const polygon = rectCorners(minAreaRect(points));
-  return { tile, detected: { polygon, box: clipped, score: detected.score }, cut };
+  const detectedPiece = { polygon, box: clipped, score: detected.score };
+  const spans = seamSpans(points, cut, share);
+  return { tile, detected: detectedPiece, cut, spans, whole: box };
+}
+
+/** The span of the clipped polygon on each seam it was cut at. */
+function seamSpans(points: Polygon, cut: Piece['cut'], share: Share): Piece['spans'] {
+  const along = (axis: 0 | 1, at: number): Span | undefined => {
+    const on = points.filter((p) => Math.abs(p[axis] - at) <= ON_SEAM * Math.max(1, Math.abs(at)));
+    if (on.length === 0) return undefined;
+    const values = on.map((p) => p[1 - axis] as number);
+    return [Math.min(...values), Math.max(...values)];
+  };
+  const spans: Piece['spans'] = {};
+  if (cut.left) spans.left = along(0, share.x0);
+  if (cut.right) spans.right = along(0, share.x1);
+  if (cut.top) spans.top = along(1, share.y0);
+  if (cut.bottom) spans.bottom = along(1, share.y1);
+  return spans;
 }
 
 /** The part of a convex polygon inside a share (Sutherland-Hodgman, one side at a time). */
@@ -168,11 +221,7 @@ function joinAcrossSeams(pieces: Piece[]): Piece[][] {
     return i;
   };
 
-  for (let i = 0; i < pieces.length; i++) {
-    for (let j = i + 1; j < pieces.length; j++) {
-      if (facing(pieces[i] as Piece, pieces[j] as Piece)) parent[find(j)] = find(i);
-    }
-  }
+  for (const [i, j] of facingPairs(pieces)) parent[find(j)] = find(i);
 
   const groups = new Map<number, Piece[]>();
   pieces.forEach((piece, i) => {
@@ -182,23 +231,73 @@ function joinAcrossSeams(pieces: Piece[]): Piece[][] {
   return [...groups.values()];
 }
 
-/** Whether two pieces are the two sides of one text cut by the seam between their tiles. */
-function facing(a: Piece, b: Piece): boolean {
+/**
+ * The pairs of pieces to join: every facing pair across a horizontal seam; across a vertical
+ * seam, the best-facing pairs first, each cut side taken once.
+ */
+function facingPairs(pieces: Piece[]): Array<[number, number]> {
+  const pairs: Array<[number, number]> = [];
+  const sideways: Array<{ i: number; j: number; share: number }> = [];
+  for (let i = 0; i < pieces.length; i++) {
+    for (let j = i + 1; j < pieces.length; j++) {
+      const face = facing(pieces[i] as Piece, pieces[j] as Piece);
+      if (!face || face.share < FACING_OVERLAP) continue;
+      if (face.seam === 'vertical') sideways.push({ i, j, share: face.share });
+      else pairs.push([i, j]);
+    }
+  }
+
+  const taken = new Set<string>();
+  sideways.sort((a, b) => b.share - a.share);
+  for (const { i, j } of sideways) {
+    const [left, right] = pieceOrder(pieces, i, j);
+    if (taken.has(`${left}:right`) || taken.has(`${right}:left`)) continue;
+    taken.add(`${left}:right`);
+    taken.add(`${right}:left`);
+    pairs.push([i, j]);
+  }
+  return pairs;
+}
+
+/** Pieces i and j, the one of the lower tile index (left or upper) first. */
+function pieceOrder(pieces: Piece[], i: number, j: number): [number, number] {
+  return (pieces[i] as Piece).tile.index < (pieces[j] as Piece).tile.index ? [i, j] : [j, i];
+}
+
+/**
+ * Whether two pieces are the two sides of one text cut by the seam between their tiles, and
+ * how well their spans on that seam overlap (a share of the shorter span).
+ */
+function facing(
+  a: Piece,
+  b: Piece,
+): { seam: 'vertical' | 'horizontal'; share: number } | undefined {
   const [first, second] = a.tile.index < b.tile.index ? [a, b] : [b, a];
   const { row: r1, col: c1 } = first.tile;
   const { row: r2, col: c2 } = second.tile;
   if (r1 === r2 && c2 === c1 + 1 && first.cut.right && second.cut.left) {
-    return overlapShare(first.detected.box, second.detected.box, 'y', 'height') >= FACING_OVERLAP;
+    return { seam: 'vertical', share: spanOverlap(first.spans.right, second.spans.left) };
   }
   if (c1 === c2 && r2 === r1 + 1 && first.cut.bottom && second.cut.top) {
-    return overlapShare(first.detected.box, second.detected.box, 'x', 'width') >= FACING_OVERLAP;
+    const level = extentOverlap(first.whole, second.whole, 'y', 'height');
+    if (level < SAME_LEVEL) return undefined;
+    return { seam: 'horizontal', share: spanOverlap(first.spans.bottom, second.spans.top) };
   }
-  return false;
+  return undefined;
 }
 
-function overlapShare(a: Box, b: Box, start: 'x' | 'y', size: 'width' | 'height'): number {
+function extentOverlap(a: Box, b: Box, start: 'x' | 'y', size: 'width' | 'height'): number {
   const overlap = Math.min(a[start] + a[size], b[start] + b[size]) - Math.max(a[start], b[start]);
-  return overlap / Math.min(a[size], b[size]);
+  const shorter = Math.min(a[size], b[size]);
+  return overlap <= 0 || shorter <= 0 ? 0 : overlap / shorter;
+}
+
+function spanOverlap(a: Span | undefined, b: Span | undefined): number {
+  if (!(a && b)) return 0;
+  const overlap = Math.min(a[1], b[1]) - Math.max(a[0], b[0]);
+  const shorter = Math.min(a[1] - a[0], b[1] - b[0]);
+  if (shorter <= 0) return overlap >= 0 ? 1 : 0;
+  return overlap / shorter;
 }
 
 function joined(group: Piece[]): DetectedBox {

@@ -18,9 +18,10 @@ import {
 import { tokenize } from '../../src/lab/metrics.js';
 import { firstPageRaster } from '../../src/lab/page-raster.js';
 import { parseBoxFile } from '../../src/lab/sroie.js';
-import { CASES, SROIE, truthWords } from './recall.js';
+import { CASES, SHARED, SROIE, truthWords } from './recall.js';
 
 const shared = existsSync(SROIE) && existsSync(CASES);
+const FORM = `${SHARED}/data/funsd/images/81619486_9488.png`;
 
 function truthBoxes(id: string): DetectedBox[] {
   const segments = parseBoxFile(readFileSync(`${SROIE}/box/${id}.csv`, 'utf8'));
@@ -91,6 +92,30 @@ describe.skipIf(!shared)('ONNX recognition of a real receipt', () => {
         expect(word.confidence).toBeLessThanOrEqual(1);
         right = word.box.x + word.box.width;
       }
+    }
+  });
+});
+
+describe.skipIf(!existsSync(FORM))('ONNX recognition of a scanned form', () => {
+  it('reads the condensed serif headings letter by letter, not squeezed into a blur', async () => {
+    // Two underlined headings of ~60 characters, each character ~0.35 of the line's height
+    // wide: strips squeezed to 0.8 of their width read "Diret A ts and Cha edqu tered".
+    const detector = await TextDetector.load();
+    const recognizer = await OnnxRecognizer.load();
+    try {
+      const page = await firstPageRaster(FORM);
+      const lines = await recognizer.recognize(page, await detectPage(detector, page));
+      const headings = lines.filter((line) => /chains/iu.test(line.text));
+      expect(headings).toHaveLength(2);
+      for (const heading of headings) {
+        const words = tokenize(heading.text, true);
+        expect(words).toEqual(expect.arrayContaining(['chains', 'headquartered', 'the']));
+      }
+      const text = headings.map((line) => line.text.toLowerCase()).join(' ');
+      expect(text).toContain('accounts and chains headquartered');
+    } finally {
+      await recognizer.dispose();
+      await detector.dispose();
     }
   });
 });

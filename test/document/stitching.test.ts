@@ -145,3 +145,50 @@ describe('stitchTiles on tilted text', () => {
     expect(bl[0]).toBeLessThan(br[0]);
   });
 });
+
+describe('stitchTiles on a form with tight, slightly tilted lines', () => {
+  // Seven lines 15 px high, 13 px apart, rising 1 degree to the right across the vertical
+  // seam at x 300: the box of each piece is taller than its line, and the boxes of
+  // neighbouring lines overlap by more than half, as on a scanned form.
+  const slope = Math.tan((1 * Math.PI) / 180);
+  const lines = Array.from({ length: 7 }, (_, i) => ({ x0: 120, x1: 560, y: 200 + 13 * i }));
+  const top = (line: { x0: number; y: number }, x: number) => line.y - (x - line.x0) * slope;
+  const view = (tile: Tile, line: (typeof lines)[number]): DetectedBox[] => {
+    const x0 = Math.max(line.x0, tile.x);
+    const x1 = Math.min(line.x1, tile.x + tile.width);
+    if (x1 - x0 < 4 || top(line, x1) < tile.y || top(line, x0) + 15 > tile.y + tile.height) {
+      return [];
+    }
+    const polygon: DetectedBox['polygon'] = [
+      [x0 - tile.x, top(line, x0) - tile.y],
+      [x1 - tile.x, top(line, x1) - tile.y],
+      [x1 - tile.x, top(line, x1) + 15 - tile.y],
+      [x0 - tile.x, top(line, x0) + 15 - tile.y],
+    ];
+    return [{ polygon, box: boxOfPolygon(polygon), score: 0.9 }];
+  };
+
+  it('joins each line with its own other half, never with its neighbour', () => {
+    const results = plan.tiles.map((tile) => ({
+      tile,
+      boxes: lines.flatMap((line) => view(tile, line)),
+    }));
+    const boxes = stitchTiles(plan, results);
+    expect(boxes).toHaveLength(lines.length);
+    for (const box of boxes) {
+      expect(box.box.width).toBeGreaterThan(430);
+      expect(box.box.height).toBeLessThan(15 + 440 * slope + 1);
+    }
+  });
+});
+
+describe('stitchTiles at a horizontal seam between stacked lines', () => {
+  it('does not join a line whose box grazes the seam to the line below that crosses it', () => {
+    // The upper line's box reaches 2 px past the seam at y 300; the lower line crosses it.
+    const lines = [
+      { x: 40, y: 280, width: 150, height: 22 },
+      { x: 40, y: 294, width: 200, height: 20 },
+    ];
+    expect(stitchTiles(plan, seen(plan, lines)).map((b) => b.box)).toEqual(lines);
+  });
+});
