@@ -1,7 +1,8 @@
 /**
- * Truncated uploads. A decoder asked to be lenient fills the rows it never received with one
- * flat value (JPEG: mid-gray, PNG: black); these helpers tell a truncated file from a whole one
- * by its structure, find that filled band, and turn it white like blank paper.
+ * Truncated uploads. These helpers tell a truncated file from a whole one by its structure; for
+ * JPEG and WebP, whose decoders fill the rows they never received with one flat value (JPEG:
+ * mid-gray), they find that filled band and turn it white like blank paper. PNG is not decoded
+ * leniently at all (libpng leaves stale rows, not a flat band): see truncated-png.ts.
  */
 import type { Raster } from '../raster.js';
 import type { DocumentFormat } from './types.js';
@@ -36,9 +37,10 @@ function hasAsciiNearEnd(bytes: Uint8Array, needle: string, window: number): boo
   return buffer.indexOf(needle, Math.max(0, bytes.length - window), 'latin1') >= 0;
 }
 
-// Known limit: libpng, told to ignore a truncated stream, may leave rows of stale data between
-// black ones, so for PNG the band found (and the share reported) can be smaller than what is
-// really missing. The page is still flagged partial.
+// Known limit: a flat band is taken for missing data whatever its value, so a real blank
+// margin next to the decoder's fill is counted in the share reported. A truncated progressive
+// JPEG has no fill band at all (its early scans cover the whole page, coarsely): there the band
+// found is only such a margin, and the warning understates that the whole page is coarse.
 
 /** A flat band along one edge of a raster, as the decoder left it. */
 export interface MissingBand {
@@ -85,6 +87,23 @@ const BOTTOM_SIDE_BY_ORIENTATION: Record<number, MissingBand['side']> = {
 /** Where the end of the stored image lands once EXIF `orientation` (1..8) is applied. */
 export function storedBottomSide(orientation: number): MissingBand['side'] {
   return BOTTOM_SIDE_BY_ORIENTATION[orientation] ?? 'bottom';
+}
+
+/**
+ * The band along `side` covering `share` of the stored image, in the raster's pixels; rounded
+ * outwards, so a row that mixes (after downscaling) the last real row with missing ones is
+ * counted as missing.
+ */
+export function bandPast(raster: Raster, side: MissingBand['side'], share: number): MissingBand {
+  const extent = side === 'top' || side === 'bottom' ? raster.height : raster.width;
+  return { side, size: extent - Math.floor((1 - share) * extent), share };
+}
+
+/** The warning for a page whose band had no image data. */
+export function describeMissing(missing: MissingBand): string {
+  const rounded = Math.round(missing.share * 100);
+  const percent = rounded === 0 ? 'less than 1' : String(rounded);
+  return `the file is truncated: the ${missing.side} ${percent}% of the page has no image data and was left blank`;
 }
 
 /** Paints the band white, as if the page were blank there. */

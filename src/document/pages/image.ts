@@ -9,8 +9,10 @@
  *
  * Damage is never a clean success:
  * - a file whose structure stops early (JPEG without EOI after its last scan, PNG without IEND,
- *   WebP shorter than its RIFF size) is decoded leniently and flagged `partial`, with the band
- *   the decoder had no data for painted white; with no data at all it is TRUNCATED_IMAGE;
+ *   WebP shorter than its RIFF size) is flagged `partial`, with the part of the page it has no
+ *   data for painted white; with (almost) no data at all it is TRUNCATED_IMAGE. JPEG and WebP
+ *   are decoded leniently and the decoder's flat fill is found; a PNG is first completed into a
+ *   whole file from the rows that arrived (see {@link completeTruncatedPng});
  * - a whole file that the decoder warns about (libjpeg "corrupt data" warnings) is decoded
  *   again ignoring warnings and flagged `partial` with the decoder's message;
  * - a file the decoder rejects outright is CORRUPT_IMAGE.
@@ -20,7 +22,15 @@ import { DocumentError } from '../errors.js';
 import type { Raster } from '../raster.js';
 import { reclaimBeforeAllocating } from '../reclaim.js';
 import { budgetScale, checkPageCount, type PageBudget } from './budget.js';
-import { endsEarly, findMissingBand, storedBottomSide, whitenBand } from './image-damage.js';
+import {
+  bandPast,
+  describeMissing,
+  endsEarly,
+  findMissingBand,
+  storedBottomSide,
+  whitenBand,
+} from './image-damage.js';
+import { completeTruncatedPng } from './truncated-png.js';
 import { type DocumentFormat, type LoadedDocument, PAGE_LIMITS, type Page } from './types.js';
 
 type ImageFormat = Exclude<DocumentFormat, 'pdf'>;
@@ -37,7 +47,8 @@ const EXIF_ROTATION: Record<number, Page['rotation']> = {
 
 /**
  * A truncated page missing more than this share is refused rather than passed on as partial:
- * the few rows left are usually the decoder's garbage from the first block row.
+ * in a JPEG the few rows left are usually the decoder's garbage from the first block row, and a
+ * sliver of any page rarely holds more than a cut-off line.
  */
 const MAX_MISSING_SHARE = 0.95;
 
@@ -145,28 +156,60 @@ async function decodeTruncated(
   metadata: Metadata,
   target: Target,
 ): Promise<{ raster: Raster; partial: string }> {
+  if (context.format === 'png') return decodeTruncatedPng(context, index, metadata, target);
+
   const raster = await decodeOrThrow(context, index, metadata, target, 'none');
   const missing = findMissingBand(raster, storedBottomSide(metadata.orientation ?? 1));
-  if (missing && missing.share > MAX_MISSING_SHARE) {
-    throw new DocumentError(
-      'TRUNCATED_IMAGE',
-      'the file is truncated before any usable image data',
-      {
-        document: context.document,
-        details: { page: index, bytes: context.bytes.length },
-      },
-    );
-  }
+  if (missing && missing.share > MAX_MISSING_SHARE) throw truncatedBeforeData(context, index);
   if (!missing) {
     return { raster, partial: 'the file is truncated: part of the page may be missing' };
   }
 
   whitenBand(raster, missing);
-  const percent = Math.round(missing.share * 100);
-  return {
-    raster,
-    partial: `the file is truncated: the ${missing.side} ${percent}% of the page has no image data and was left blank`,
-  };
+  return { raster, partial: describeMissing(missing) };
+}
+
+/**
+ * The rows of a PNG that arrived are known exactly, so the share reported is the share of the
+ * stored image that is missing, and whitening it also covers the coarse rows of a cut
+ * interlaced file.
+ */
+async function decodeTruncatedPng(
+  context: ImageContext,
+  index: number,
+  metadata: Metadata,
+  target: Target,
+): Promise<{ raster: Raster; partial: string }> {
+  const completed = await completeTruncatedPng(context.bytes);
+  const share = completed ? 1 - completed.wholeRows / completed.height : 1;
+  if (!completed || share > MAX_MISSING_SHARE) {
+    throw truncatedBeforeData(context, index, completed?.interlaced ? INTERLACED_CUT : undefined);
+  }
+
+  const whole = { ...context, bytes: completed.bytes };
+  const raster = await decodeOrThrow(whole, index, metadata, target, 'error');
+  if (share === 0) {
+    return {
+      raster,
+      partial:
+        'the file is truncated after its last row of image data: no part of the page is missing',
+    };
+  }
+
+  const missing = bandPast(raster, storedBottomSide(metadata.orientation ?? 1), share);
+  whitenBand(raster, missing);
+  return { raster, partial: describeMissing(missing) };
+}
+
+const INTERLACED_CUT =
+  'the interlaced file is truncated before its last pass covered a usable part of the page: only coarse passes arrived';
+
+function truncatedBeforeData(context: ImageContext, index: number, reason?: string): DocumentError {
+  const message = reason ?? 'the file is truncated before any usable image data';
+  return new DocumentError('TRUNCATED_IMAGE', message, {
+    document: context.document,
+    details: { page: index, bytes: context.bytes.length },
+  });
 }
 
 async function decodeOrThrow(
