@@ -5,8 +5,9 @@
  * from 1 to 10`: the option, the value received and the range allowed.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { SUPPORTED_LANGUAGES } from '../document/recognition/languages.js';
+import { SUPPORTED_LANGUAGES, validateLanguages } from '../document/recognition/languages.js';
 import type { RecognitionEngine } from '../document/recognition/recognizer.js';
+import { LecternError } from '../errors.js';
 
 /** Largest tile grid side accepted: beyond it tiles get thinner than a line of text. */
 export const MAX_GRID_SIDE = 10;
@@ -45,7 +46,11 @@ export function parseEngine(value: string): RecognitionEngine {
   return engine;
 }
 
-/** Comma-separated Tesseract language codes, each one Lectern knows. */
+/**
+ * Comma-separated Tesseract language codes, each one Lectern knows and whose Tesseract data is
+ * installed: checked here, so that a missing language is one error before anything starts
+ * rather than every document failing.
+ */
 export function parseLanguages(value: string): string[] {
   const languages = value
     .split(',')
@@ -57,7 +62,12 @@ export function parseLanguages(value: string): string[] {
       `must list languages among ${SUPPORTED_LANGUAGES.join(', ')}, separated by commas`,
     );
   }
-  return [...new Set(languages)];
+  try {
+    return validateLanguages(languages);
+  } catch (error) {
+    if (!(error instanceof LecternError)) throw error;
+    throw new InvalidArgumentError(`${error.code}: ${error.message}`);
+  }
 }
 
 /** A whole number from 1 up. */

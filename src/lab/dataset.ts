@@ -34,6 +34,8 @@ export interface DatasetPage extends PageTruth {
 export interface Dataset {
   layout: DatasetLayout;
   pages: DatasetPage[];
+  /** Files of the images folder that have no truth file, so are not scored (sorted). */
+  withoutTruth: string[];
 }
 
 interface LayoutSpec {
@@ -65,28 +67,68 @@ export async function datasetLayout(root: string): Promise<DatasetLayout> {
     if (found.every(Boolean)) return layout.name;
   }
   const known = LAYOUTS.map((l) => `${l.images}/ + ${l.truth}/ (${l.name.toUpperCase()})`);
-  const what = (await isFolder(root)) ? 'holds neither' : 'is not a folder; expected';
-  throw new LabError('NOT_A_DATASET', `${what} ${known.join(' nor ')}`, { file: root });
+  const message = (await isFolder(root))
+    ? `holds neither ${known.join(' nor ')}`
+    : `is not a folder; expected one holding ${known.join(' or ')}`;
+  throw new LabError('NOT_A_DATASET', message, { file: root });
 }
 
-/** The pages of a dataset folder that have both an image and a truth file, sorted by id. */
+/**
+ * The pages of a dataset folder that have both an image and a truth file, sorted by id, up to
+ * `limit`; the images without a truth file are named in `withoutTruth`. Fails with
+ * BAD_GROUND_TRUTH when a truth file cannot be read or parsed, and NOT_A_DATASET when no image
+ * has one (nothing would be scored).
+ */
 export async function loadDataset(
   root: string,
   limit = Number.POSITIVE_INFINITY,
 ): Promise<Dataset> {
   const layout = await datasetLayout(root);
   const spec = LAYOUTS.find((l) => l.name === layout) as LayoutSpec;
-  const images = (await readdir(join(root, spec.images))).sort();
+  const images = await filesIn(join(root, spec.images));
   const pages: DatasetPage[] = [];
+  const withoutTruth: string[] = [];
   for (const image of images) {
     if (pages.length >= limit) break;
     const id = basename(image, extname(image));
     const file = join(root, spec.truth, `${id}${spec.extension}`);
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
+    const text = await readTruth(file);
+    if (text === undefined) {
+      withoutTruth.push(image);
+      continue;
+    }
     pages.push({ id, imagePath: join(root, spec.images, image), ...spec.parse(text, file) });
   }
-  return { layout, pages };
+  if (pages.length === 0) {
+    throw new LabError(
+      'NOT_A_DATASET',
+      `has no image in ${spec.images}/ with a truth file in ${spec.truth}/ (${spec.extension})`,
+      { file: root },
+    );
+  }
+  return { layout, pages, withoutTruth };
+}
+
+async function filesIn(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  return entries
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** The truth file's text; undefined when there is none. */
+async function readTruth(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const reason = (cause as Error).message;
+    throw new LabError('BAD_GROUND_TRUTH', `the truth file cannot be read: ${reason}`, {
+      file,
+      cause,
+    });
+  }
 }
 
 async function isFolder(path: string): Promise<boolean> {

@@ -37,6 +37,8 @@ export interface EvalReport {
   runs: RunSummary[];
   peer?: RunSummary & { version: string };
   peerMissing?: string;
+  /** Images not scored because they have no truth file. */
+  withoutTruth: string[];
   perPage: Array<Record<string, unknown>>;
 }
 
@@ -59,6 +61,7 @@ export function summarizeEval(run: EvalRun, command: string): EvalReport {
       ? { peer: { ...summarizeRun(run.peer, undefined), version: run.peer.version } }
       : {}),
     ...(run.peerMissing ? { peerMissing: run.peerMissing } : {}),
+    withoutTruth: run.withoutTruth,
     perPage: perPage(run),
   };
 }
@@ -142,12 +145,19 @@ export function formatEvalTable(report: EvalReport): string {
     `dataset: ${report.dataset} (${report.layout.toUpperCase()} layout)`,
     `peak memory (Lectern's process tree): ${report.peakMemoryMb} MB`,
     ...(report.peerMissing ? [`peer: ${report.peerMissing}`] : []),
+    ...withoutTruthNote(report.withoutTruth),
     `${report.machine.cpus} CPUs, Node ${report.machine.node}, ${report.rounds} round(s)`,
   ];
   return [head, ...body, '', ...notes].join('\n');
 }
 
 type TableRow = [string, (run: RunSummary) => string];
+
+// Named, not only counted: each is a page the figures above leave out.
+function withoutTruthNote(images: readonly string[]): string[] {
+  if (images.length === 0) return [];
+  return [`not scored, no truth file (${images.length}): ${images.join(', ')}`];
+}
 
 // Each layout has one kind of box truth (lines or words): the other row would be all dashes.
 function boxRow(

@@ -48,6 +48,8 @@ export interface EvalRun {
   dataset: string;
   layout: DatasetLayout;
   pages: DatasetPage[];
+  /** Images of the dataset not scored for want of a truth file. */
+  withoutTruth: string[];
   lectern: RunFigures;
   compared?: RunFigures;
   peer?: RunFigures & { version: string };
@@ -58,7 +60,7 @@ export interface EvalRun {
 
 /** Reads the dataset as configured and scores every page. */
 export async function runEval(options: EvalOptions): Promise<EvalRun> {
-  const { layout, pages } = await loadDataset(options.dataset, options.limit);
+  const { layout, pages, withoutTruth } = await loadDataset(options.dataset, options.limit);
   const rounds = options.rounds ?? 1;
   const peerPids = new Set<number>();
   const memory = new PeakMemory({ exclude: (pid) => peerPids.has(pid) });
@@ -97,6 +99,7 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
     dataset: options.dataset,
     layout,
     pages,
+    withoutTruth,
     lectern,
     ...(compared ? { compared } : {}),
     ...(peer ? { peer } : { peerMissing: missingPeerNote(options.peer) }),

@@ -21,15 +21,17 @@ const page = (id: string, boxes: Partial<PageScore>): PageScore => ({
   ...boxes,
 });
 
-const run = (layout: EvalRun['layout'], pages: PageScore[]): EvalRun => ({
-  dataset: `data/${layout}`,
-  layout,
-  pages: [],
-  lectern: { label: 'lectern 3x3', pages, secondsPerPage: pages.map(() => 0.5) },
-  peerMissing: 'not run (--no-peer)',
-  peakMemoryBytes: 2 ** 29,
-  rounds: 1,
-});
+const run = (layout: EvalRun['layout'], pages: PageScore[], withoutTruth: string[] = []) =>
+  ({
+    dataset: `data/${layout}`,
+    layout,
+    pages: [],
+    withoutTruth,
+    lectern: { label: 'lectern 3x3', pages, secondsPerPage: pages.map(() => 0.5) },
+    peerMissing: 'not run (--no-peer)',
+    peakMemoryBytes: 2 ** 29,
+    rounds: 1,
+  }) satisfies EvalRun;
 
 describe('formatEvalTable', () => {
   it('shows word-box F1, not detection F1, for a dataset with word-level truth', () => {
@@ -59,5 +61,15 @@ describe('formatEvalTable', () => {
 
     expect(table).toMatch(/detection F1 \(IoU >= 0\.5\) +0\.750/u);
     expect(table).not.toContain('word-box F1');
+  });
+
+  it('names the images left unscored for want of a truth file, and only when there are some', () => {
+    const pages = [page('000', { detection: counts(3, 4, 4) })];
+    const missing = summarizeEval(run('sroie', pages, ['001.jpg', '002.jpg']), 'lectern eval');
+    const complete = summarizeEval(run('sroie', pages), 'lectern eval');
+
+    expect(missing.withoutTruth).toEqual(['001.jpg', '002.jpg']);
+    expect(formatEvalTable(missing)).toContain('not scored, no truth file (2): 001.jpg, 002.jpg');
+    expect(formatEvalTable(complete)).not.toContain('no truth file');
   });
 });

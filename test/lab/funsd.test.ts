@@ -117,18 +117,29 @@ describe('datasetLayout', () => {
 
     expect(dataset.layout).toBe('funsd');
     expect(dataset.pages.map((p) => p.id)).toEqual(['a', 'b']);
+    expect(dataset.withoutTruth).toEqual(['c.png']);
     expect(dataset.pages[0]?.imagePath).toBe(join(root, 'forms', 'images', 'a.png'));
     expect(dataset.pages[0]?.truthWords).toHaveLength(5);
   });
 
   it('fails with NOT_A_DATASET naming a folder of neither layout, or a missing one', async () => {
-    for (const folder of [join(root, 'other'), join(root, 'missing')]) {
-      await expect(datasetLayout(folder)).rejects.toMatchObject({
-        code: 'NOT_A_DATASET',
-        subject: folder,
-        message: expect.stringContaining('images/ + annotations/ (FUNSD)'),
-      });
-    }
+    const other = join(root, 'other');
+    const missing = join(root, 'missing');
+
+    await expect(datasetLayout(other)).rejects.toMatchObject({
+      code: 'NOT_A_DATASET',
+      subject: other,
+      message: expect.stringContaining(
+        'holds neither img/ + box/ (SROIE) nor images/ + annotations/ (FUNSD)',
+      ),
+    });
+    await expect(datasetLayout(missing)).rejects.toMatchObject({
+      code: 'NOT_A_DATASET',
+      subject: missing,
+      message: expect.stringContaining(
+        'is not a folder; expected one holding img/ + box/ (SROIE) or images/ + annotations/',
+      ),
+    });
   });
 });
 

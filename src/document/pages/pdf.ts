@@ -81,7 +81,7 @@ async function openPdf(
   const task = pdfjs.getDocument({
     // pdf.js takes ownership of (and may detach) the buffer it is given: hand it a copy.
     data: new Uint8Array(bytes),
-    ...(options.password === undefined ? {} : { password: options.password }),
+    ...(options.password ? { password: options.password } : {}),
     ...packageFolders(),
     isEvalSupported: false,
     useSystemFonts: false,
@@ -102,11 +102,16 @@ function openError(cause: unknown, options: PdfLoadOptions): DocumentError {
   const document = options.document;
   const name = (cause as { name?: string } | undefined)?.name;
   const code = (cause as { code?: number } | undefined)?.code;
-  if (name === 'PasswordException' && options.password === undefined) {
-    return new DocumentError('ENCRYPTED_PDF', 'the PDF is encrypted: a password is required', {
-      document,
-      cause,
-    });
+  // An empty password is no password, so the answer is that one is needed, not that it is
+  // wrong. The message names the CLI's one way to give it: the failure also reaches users of
+  // `run` and `serve`, whose documents arrive without one.
+  if (name === 'PasswordException' && !options.password) {
+    return new DocumentError(
+      'ENCRYPTED_PDF',
+      'the PDF is encrypted and needs its password: read it with ' +
+        '`lectern read --password <password>` (run and serve cannot take one)',
+      { document, cause },
+    );
   }
   if (name === 'PasswordException') {
     const message = code === 2 ? 'the password is wrong' : 'a password is required';

@@ -111,13 +111,19 @@ export class TesseractRecognizer implements TextRecognizer {
   }
 }
 
+// Init-only Tesseract settings, as config-file text. The Italian data's own config names a
+// user word list (`ita.special-words`) that no package ships; Tesseract then prints "Error:
+// failed to load ./ita.special-words" for every Italian worker. No list is loaded either way
+// (Lectern uses none), so the reading is the same.
+const INIT_CONFIG = 'user_words_suffix \n';
+
 async function startWorker(languages: string[], langPath: string, cacheFolder: string) {
-  const worker = await Tesseract.createWorker(languages, Tesseract.OEM.LSTM_ONLY, {
-    langPath,
-    gzip: true,
-    cachePath: cacheFolder,
-    cacheMethod: 'none',
-  });
+  const worker = await Tesseract.createWorker(
+    languages,
+    Tesseract.OEM.LSTM_ONLY,
+    { langPath, gzip: true, cachePath: cacheFolder, cacheMethod: 'none' },
+    INIT_CONFIG,
+  );
   await worker.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.SINGLE_LINE });
   return worker;
 }

@@ -38,27 +38,39 @@ class HttpProblem extends Error {
   }
 }
 
+/**
+ * How long a refused upload's connection stays open after the answer, its body read and
+ * dropped, for the client to read the answer and stop sending (see {@link answerUnread}).
+ */
+const LINGER_MS = 10_000;
+
 /** An HTTP server answering the API (not yet listening). */
 export function createApiServer(target: ApiTarget): Server {
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     route(target, request, response).catch((error: unknown) => {
-      const problem =
-        error instanceof HttpProblem
-          ? error
-          : new HttpProblem(
-              500,
-              'INTERNAL',
-              error instanceof Error ? error.message : String(error),
-            );
-      send(response, problem.status, { error: { code: problem.code, message: problem.message } });
-      if (!request.complete) request.resume();
+      answer(request, response, problemOf(error));
     });
   });
+  // Node answers `Expect: 100-continue` itself unless told otherwise; an upload declared too
+  // large is refused here instead, so that its body is never sent.
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    if (declaredBytes(request) > target.maxUploadBytes) {
+      answer(request, response, tooLarge(target));
+      return;
+    }
+    response.writeContinue();
+    server.emit('request', request, response);
+  });
+  return server;
+}
+
+function problemOf(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  return new HttpProblem(500, 'INTERNAL', error instanceof Error ? error.message : String(error));
 }
 
 async function route(target: ApiTarget, request: IncomingMessage, response: ServerResponse) {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const path = url.pathname;
+  const path = requestPath(request.url ?? '/');
   if (path === '/health' && request.method === 'GET') return send(response, 200, { ok: true });
   if (path === '/failures' && request.method === 'GET') {
     await target.sync();
@@ -77,15 +89,25 @@ async function route(target: ApiTarget, request: IncomingMessage, response: Serv
   return sendResult(target, entry, response);
 }
 
+/**
+ * The request target's path as the client sent it, without the query. Not parsed with
+ * `new URL`, which resolves `.` and `..` segments (percent-encoded ones too): `a/../b.png`
+ * would then replace `b.png` instead of being refused by {@link decodeName}.
+ */
+function requestPath(target: string): string {
+  const path = target.split(/[?#]/u, 1)[0] ?? '';
+  // The absolute form (`http://host/path`, as sent to a proxy) keeps only its path.
+  return path.replace(/^[a-z][a-z\d+.-]*:\/\/[^/]*/iu, '') || '/';
+}
+
 async function upload(
   target: ApiTarget,
   key: string,
   request: IncomingMessage,
   response: ServerResponse,
 ) {
-  const declared = Number(request.headers['content-length'] ?? Number.NaN);
-  if (declared > target.maxUploadBytes) throw tooLarge(target);
-  const body = await readBody(request, target.maxUploadBytes);
+  if (declaredBytes(request) > target.maxUploadBytes) throw tooLarge(target);
+  const body = await readBody(request, target);
   if (body.length === 0) throw new HttpProblem(400, 'EMPTY_UPLOAD', 'the upload has no bytes');
   const meta = await target.objects.put(target.inputBucket, key, body, {
     ...(request.headers['content-type'] ? { contentType: request.headers['content-type'] } : {}),
@@ -108,22 +130,31 @@ async function sendResult(target: ApiTarget, entry: IndexedDocument, response: S
   response.end(body);
 }
 
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The body, up to the limit. Past it, buffering stops (the rest is left to
+ * {@link answerUnread}) and the promise rejects with UPLOAD_TOO_LARGE.
+ */
+function readBody(request: IncomingMessage, target: ApiTarget): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        request.pause();
-        reject(new HttpProblem(413, 'UPLOAD_TOO_LARGE', `uploads are limited to ${limit} bytes`));
+      if (size > target.maxUploadBytes) {
+        request.off('data', onData);
+        reject(tooLarge(target));
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    request.on('data', onData);
     request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
+}
+
+function declaredBytes(request: IncomingMessage): number {
+  return Number(request.headers['content-length'] ?? Number.NaN);
 }
 
 function tooLarge(target: ApiTarget): HttpProblem {
@@ -161,4 +192,49 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   if (response.headersSent) return;
   response.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
   response.end(`${JSON.stringify(body)}\n`);
+}
+
+/** Answers an error, whether or not the request's body has all arrived. */
+function answer(request: IncomingMessage, response: ServerResponse, problem: HttpProblem): void {
+  const body = { error: { code: problem.code, message: problem.message } };
+  if (request.complete) send(response, problem.status, body);
+  else answerUnread(request, response, problem.status, body);
+}
+
+/**
+ * Answers a request whose body is still arriving, then closes the connection. Closing at once
+ * would reset the connection while the client still sends, and a client that meets the reset
+ * before it reads the answer (curl does) reports a broken pipe instead of the answer. So the
+ * answer goes out first, with `Connection: close`; the rest of the body is read and dropped;
+ * and the response ends, closing the connection, once the client has stopped sending (it has
+ * sent all, or has closed after reading the answer), or after {@link LINGER_MS} at most.
+ */
+function answerUnread(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+): void {
+  if (response.headersSent) {
+    request.socket.destroy();
+    return;
+  }
+  const payload = `${JSON.stringify(body)}\n`;
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    connection: 'close',
+  });
+  response.write(payload);
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    response.end();
+  };
+  const timer = setTimeout(end, LINGER_MS);
+  request.once('end', end);
+  request.once('close', end);
+  request.resume();
 }

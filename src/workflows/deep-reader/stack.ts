@@ -12,6 +12,7 @@
  */
 import { join } from 'node:path';
 import { ModelAsset, modelAssetPath } from '../../document/onnx-session.js';
+import { validateLanguages } from '../../document/recognition/languages.js';
 import type { FunctionSpec } from '../../platform/function.js';
 import { packageRoot } from '../../platform/runtime/host-path.js';
 import type { Stack } from '../../platform/stack.js';
@@ -48,9 +49,14 @@ export interface DeepReaderStackOptions extends Partial<WorkflowConfig> {
 /** Function timeouts: Lambda's 15-minute maximum for the document, less below it. */
 const TIMEOUTS = { ocr: 900_000, page: 300_000, detect: 60_000 } as const;
 
-/** The Deep Reader stack. */
+/**
+ * The Deep Reader stack. Throws INVALID_OPTION for an unknown language and
+ * LANGUAGE_NOT_AVAILABLE for one whose Tesseract data is not installed: checked here, before
+ * anything deploys, since the page function would otherwise fail its init on every document.
+ */
 export function deepReaderStack(options: DeepReaderStackOptions = {}): Stack {
-  const config = { ...WORKFLOW_DEFAULTS, ...definedOnly(options) } as WorkflowConfig;
+  const defined = { ...WORKFLOW_DEFAULTS, ...definedOnly(options) } as WorkflowConfig;
+  const config = { ...defined, languages: validateLanguages(defined.languages) };
   const inputBucket = options.inputBucket ?? 'lectern-input';
   const handlerDir = options.handlerDir ?? join(packageRoot(), 'dist', 'workflows', 'deep-reader');
   const environment = workflowEnvironment(config);

@@ -170,12 +170,16 @@ describe('loadPages on PDFs', () => {
     expect(meanOf(page.raster)).toBeGreaterThan(240);
   });
 
-  it('tells a missing password from a wrong one', async () => {
+  it('tells a missing (or empty) password from a wrong one, and says how to give one', async () => {
     const missing = await rejection(loadAll(encrypted));
+    const empty = await rejection(loadAll(encrypted, { password: '' }));
     const wrong = await rejection(loadAll(encrypted, { password: 'lectern-owner?' }));
 
     expect(missing.code).toBe('ENCRYPTED_PDF');
+    expect(missing.message).toContain('lectern read --password');
+    expect(empty.code).toBe('ENCRYPTED_PDF');
     expect(wrong.code).toBe('WRONG_PASSWORD');
+    expect(wrong.message).toContain('the password is wrong');
   });
 
   it('refuses more pages than maxPages as TOO_MANY_PAGES before rendering any', async () => {

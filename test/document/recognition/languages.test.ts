@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DocumentError } from '../../../src/document/errors.js';
 import {
   baseLetter,
   isStandIn,
+  SUPPORTED_LANGUAGES,
   standInsOf,
   tesseractDataPath,
   validateLanguages,
@@ -38,8 +41,21 @@ describe('stand-ins', () => {
 });
 
 describe('tesseractDataPath', () => {
-  it('points at the installed package folder, and says which package is missing otherwise', () => {
-    expect(tesseractDataPath('deu')).toMatch(/@tesseract\.js-data\/deu\/4\.0\.0_best_int$/);
-    expect(() => tesseractDataPath('spa')).toThrow(/@tesseract\.js-data\/spa/);
+  it('finds the installed data of every supported language', () => {
+    for (const language of SUPPORTED_LANGUAGES) {
+      const folder = tesseractDataPath(language);
+
+      expect(folder).toMatch(new RegExp(`@tesseract\\.js-data/${language}/4\\.0\\.0_best_int$`));
+      expect(existsSync(join(folder, `${language}.traineddata.gz`))).toBe(true);
+    }
+  });
+
+  it('says which package is missing for a language without data', () => {
+    expect(() => tesseractDataPath('xyz')).toThrow(
+      expect.objectContaining({
+        code: 'LANGUAGE_NOT_AVAILABLE',
+        message: expect.stringContaining('install @tesseract.js-data/xyz'),
+      }),
+    );
   });
 });
