@@ -42,3 +42,33 @@ export class LecternError extends Error {
 export function errorCode(error: unknown): string {
   return error instanceof LecternError ? error.code : 'INTERNAL';
 }
+
+/**
+ * The code and message a user sees for any thrown value, told about `subject` (the document
+ * the line already names). A Node system error (EACCES, ELOOP, EISDIR...) keeps its errno
+ * code, and its message loses the `EACCES: ` prefix and the `, open '<path>'` tail: `permission
+ * denied`, not `EACCES: EACCES: permission denied, open '<path>'`. The path stays when it is
+ * another file's (`permission denied: out/a.json`). Anything else is INTERNAL.
+ */
+export function failureOf(error: unknown, subject?: string): { code: string; message: string } {
+  if (error instanceof LecternError) return { code: error.code, message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  const { code, syscall, path } = (error ?? {}) as SystemErrorFields;
+  if (typeof code !== 'string') return { code: 'INTERNAL', message };
+  const reason = systemReason(message, code, syscall);
+  const named = typeof path === 'string' && path !== subject;
+  return { code, message: named ? `${reason}: ${path}` : reason };
+}
+
+interface SystemErrorFields {
+  code?: unknown;
+  syscall?: unknown;
+  path?: unknown;
+}
+
+function systemReason(message: string, code: string, syscall: unknown): string {
+  const bare = message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message;
+  if (typeof syscall !== 'string') return bare;
+  const tail = bare.lastIndexOf(`, ${syscall}`);
+  return tail > 0 ? bare.slice(0, tail) : bare;
+}

@@ -3,10 +3,25 @@
  * found in the directories named, recursively. Whether a file in a directory is a document is
  * decided by sniffing its first bytes (a PDF named `.txt` is read); a file named like a document
  * is always taken, so that a damaged one or a HEIC named `.jpg` ends as a reported failure.
+ *
+ * Each file is listed once, by its real path: `a.png` and `d/../a.png`, or a file and a link
+ * to it, are read once. Symbolic links inside a directory are followed, to files and to
+ * directories alike, after everything reached without a link (so a document's own path names
+ * its output rather than a link's). Each directory is walked once by its real path, so a link
+ * back to an ancestor ends the walk there instead of looping; nothing is lost, since that
+ * directory's documents are already listed. A link to a directory outside the inputs is
+ * walked too, as `find -L` would.
+ *
+ * What cannot be examined is a problem naming the path, and the rest is still collected: a
+ * directory that cannot be listed or a file of another name that cannot be opened to sniff
+ * (UNREADABLE, with the errno), a link that loops (SYMLINK_LOOP) or leads nowhere (NOT_FOUND).
+ * An unreadable file named like a document is taken: reading it fails (EACCES) like any other
+ * document's failure.
  */
-import { open, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { sniffFormat } from '../document/pages/sniff.js';
+import { failureOf } from '../errors.js';
 
 // A file in a folder that is named like a document is taken as one, so that a damaged or
 // mislabelled invoice is reported as a failure with its code instead of being skipped quietly.
@@ -15,55 +30,164 @@ const DOCUMENT_EXTENSIONS = new Set(['.pdf', '.jpg', '.jpeg', '.png', '.tif', '.
 /** Bytes read to sniff a file: enough for every signature, PDF's 1 KiB window included. */
 const SNIFF_BYTES = 1024 + 8;
 
-/** An input that could not be used at all (missing path). */
+/** An input, or a part of one, that could not be used (missing, unreadable, looping). */
 export interface InputProblem {
   path: string;
+  /** NOT_FOUND, SYMLINK_LOOP or UNREADABLE. */
   code: string;
   message: string;
 }
 
 /** What a command was given, sorted out. */
 export interface CollectedInputs {
-  /** Files to read, in the order given (directory contents sorted by name). */
+  /**
+   * Files to read, each once, in the order given (directory contents sorted by name, files
+   * reached through a link inside a directory last).
+   */
   files: string[];
   /** Files found in directories that are not documents Lectern reads (left out). */
   skipped: string[];
-  /** Inputs that could not be used at all. */
+  /** Inputs, or parts of them, that could not be used. */
   problems: InputProblem[];
 }
 
-/** The documents named by `paths` (files, or directories walked recursively). */
-export async function collectDocuments(paths: string[]): Promise<CollectedInputs> {
-  const collected: CollectedInputs = { files: [], skipped: [], problems: [] };
-  for (const path of paths) {
-    const info = await stat(path).catch(() => undefined);
-    if (!info) {
-      collected.problems.push({ path, code: 'NOT_FOUND', message: 'no such file or directory' });
-    } else if (info.isDirectory()) {
-      await walk(path, collected);
-    } else {
-      collected.files.push(path);
-    }
-  }
-  return { ...collected, files: [...new Set(collected.files)] };
+/** The file system calls of a walk; tests inject failures a root user would not meet. */
+export interface InputFileSystem {
+  stat: typeof stat;
+  lstat: typeof lstat;
+  readdir: typeof readdir;
+  realpath: typeof realpath;
+  open: typeof open;
 }
 
-async function walk(directory: string, collected: CollectedInputs): Promise<void> {
-  const entries = await readdir(directory, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) await walk(path, collected);
-    else if (!entry.isFile()) continue;
-    else if (DOCUMENT_EXTENSIONS.has(extname(entry.name).toLowerCase())) collected.files.push(path);
-    else if (await isDocument(path)) collected.files.push(path);
-    else collected.skipped.push(path);
+const NODE_FILE_SYSTEM: InputFileSystem = { stat, lstat, readdir, realpath, open };
+
+/** The documents named by `paths` (files, or directories walked recursively). */
+export async function collectDocuments(
+  paths: string[],
+  fileSystem: InputFileSystem = NODE_FILE_SYSTEM,
+): Promise<CollectedInputs> {
+  const collector = new Collector(fileSystem);
+  for (const path of paths) await collector.addInput(path);
+  await collector.followLinks();
+  return collector.collected;
+}
+
+class Collector {
+  readonly collected: CollectedInputs = { files: [], skipped: [], problems: [] };
+  readonly #fs: InputFileSystem;
+  /** Real paths of the files listed and of the directories walked. */
+  readonly #seen = new Set<string>();
+  /** Links met inside directories, followed once no directory is left to walk. */
+  readonly #links: string[] = [];
+
+  constructor(fileSystem: InputFileSystem) {
+    this.#fs = fileSystem;
   }
+
+  /** A path the user named: a file is taken whatever its name, a directory is walked. */
+  async addInput(path: string): Promise<void> {
+    const info = await this.#fs.stat(path).catch((error: unknown) => this.#problem(path, error));
+    if (!info) return;
+    if (info.isDirectory()) await this.#walk(path);
+    else await this.#take(path);
+  }
+
+  /** Follows the links met in directories, and those met in the directories they lead to. */
+  async followLinks(): Promise<void> {
+    for (let link = this.#links.shift(); link !== undefined; link = this.#links.shift()) {
+      const info = await this.#fs.stat(link).catch((error: unknown) => this.#problem(link, error));
+      if (!info) continue;
+      if (info.isDirectory()) await this.#walk(link);
+      else if (info.isFile()) await this.#found(link);
+    }
+  }
+
+  async #walk(directory: string): Promise<void> {
+    if (!(await this.#firstVisit(directory))) return;
+    const entries = await this.#fs
+      .readdir(directory, { withFileTypes: true })
+      .catch((error: unknown) => this.#problem(directory, error, 'cannot list the folder: '));
+    if (!entries) return;
+
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const path = join(directory, entry.name);
+      if (entry.isSymbolicLink()) this.#links.push(path);
+      else if (entry.isDirectory()) await this.#walk(path);
+      // Sockets, pipes and devices are no documents; reading a pipe would wait forever.
+      else if (entry.isFile()) await this.#found(path);
+    }
+  }
+
+  /** A file met in a directory: taken when named or shaped like a document. */
+  async #found(path: string): Promise<void> {
+    if (DOCUMENT_EXTENSIONS.has(extname(path).toLowerCase())) {
+      await this.#take(path);
+      return;
+    }
+    const document = await sniffs(path, this.#fs).catch((error: unknown) =>
+      this.#problem(path, error, 'cannot open it to tell whether it is a document: '),
+    );
+    if (document === true) await this.#take(path);
+    else if (document === false) this.collected.skipped.push(path);
+  }
+
+  async #take(path: string): Promise<void> {
+    if (await this.#firstVisit(path)) this.collected.files.push(path);
+  }
+
+  /** Whether `path` is met for the first time, judged by its real path. */
+  async #firstVisit(path: string): Promise<boolean> {
+    // A path that cannot be resolved was still stat-ed or listed: its own spelling will do.
+    const real = await this.#fs.realpath(path).catch(() => resolve(path));
+    if (this.#seen.has(real)) return false;
+    this.#seen.add(real);
+    return true;
+  }
+
+  /** Records what went wrong with `path`, once (a loop may be named and met in a folder). */
+  async #problem(path: string, error: unknown, context = ''): Promise<undefined> {
+    if (this.collected.problems.some((problem) => resolve(problem.path) === resolve(path))) {
+      return undefined;
+    }
+    const { code, message } = problemOf(path, error, context);
+    const link = code === 'NOT_FOUND' && (await this.#isLink(path));
+    this.collected.problems.push({
+      path,
+      code,
+      message: link ? 'the symbolic link points to nothing' : message,
+    });
+    return undefined;
+  }
+
+  async #isLink(path: string): Promise<boolean> {
+    const info = await this.#fs.lstat(path).catch(() => undefined);
+    return info?.isSymbolicLink() ?? false;
+  }
+}
+
+function problemOf(
+  path: string,
+  error: unknown,
+  context: string,
+): { code: string; message: string } {
+  const { code, message } = failureOf(error, path);
+  if (code === 'ENOENT') return { code: 'NOT_FOUND', message: 'no such file or directory' };
+  if (code === 'ELOOP') {
+    return { code: 'SYMLINK_LOOP', message: 'symbolic links loop without reaching a file' };
+  }
+  return { code: 'UNREADABLE', message: `${context}${message} (${code})` };
 }
 
 /** Whether the file's first bytes are those of a format Lectern reads. */
 export async function isDocument(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
+  return sniffs(path, NODE_FILE_SYSTEM);
+}
+
+/** Whether the file's first bytes are those of a format Lectern reads; throws when unreadable. */
+async function sniffs(path: string, fileSystem: InputFileSystem): Promise<boolean> {
+  const handle = await fileSystem.open(path, 'r');
   try {
     const buffer = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);

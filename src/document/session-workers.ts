@@ -46,7 +46,17 @@ ort.InferenceSession.create(workerData.model, {
   workerData.model = undefined;
   const input = session.inputNames[0];
   const output = session.outputNames[0];
-  parentPort.on('message', ({ id, data, dims }) => {
+  let running = 0;
+  let closing = false;
+  // Ends the thread by letting its event loop run dry, never in the middle of a run.
+  const end = () => session.release().finally(() => parentPort.close());
+  parentPort.on('message', ({ id, data, dims, close }) => {
+    if (close) {
+      closing = true;
+      if (running === 0) end();
+      return;
+    }
+    running += 1;
     session.run({ [input]: new ort.Tensor('float32', data, dims) }).then(
       (outputs) => {
         const tensor = outputs[output];
@@ -59,7 +69,10 @@ ort.InferenceSession.create(workerData.model, {
         parentPort.postMessage({ id, data: result, dims: tensor.dims, input: data }, transfer);
       },
       (error) => parentPort.postMessage({ id, error: String(error && error.message || error) }),
-    );
+    ).finally(() => {
+      running -= 1;
+      if (closing && running === 0) end();
+    });
   });
   parentPort.postMessage({ ready: true });
 }, (error) => parentPort.postMessage({ failed: String(error && error.message || error) }));
@@ -96,6 +109,7 @@ export class SessionWorkers {
   readonly #load: number[];
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
+  #closing = false;
 
   private constructor(workers: Worker[], label: string) {
     this.#workers = workers;
@@ -138,6 +152,7 @@ export class SessionWorkers {
 
   /** Runs the model on `input`; its buffer is transferred to the worker (unusable after). */
   run(input: TensorData): Promise<TensorData> {
+    if (this.#closing) return Promise.reject(this.#disposed());
     const index = this.#load.indexOf(Math.min(...this.#load));
     const worker = this.#workers[index] as Worker;
     const id = this.#nextId++;
@@ -152,14 +167,26 @@ export class SessionWorkers {
     });
     return reply.finally(() => {
       this.#load[index] = (this.#load[index] as number) - 1;
-      if (this.#load[index] === 0) worker.unref();
+      // A closing worker stays referenced until it ends: see endWorker.
+      if (this.#load[index] === 0 && !this.#closing) worker.unref();
     });
   }
 
-  /** Stops the workers; pending runs are rejected. */
+  /**
+   * Stops the workers; pending runs are rejected at once. Each worker finishes the run it is
+   * in, then releases its session and ends. It is not terminated: onnxruntime-node throws a C++
+   * exception when its call returns into a thread being terminated, and it cannot hand that
+   * exception to JavaScript there, so the whole process aborts ("terminate called after
+   * throwing an instance of 'Napi::Error'", exit 134).
+   */
   async close(): Promise<void> {
-    this.#failAll(new Error(`${this.#label}: the model was disposed`));
-    await Promise.all(this.#workers.map((worker) => worker.terminate()));
+    this.#closing = true;
+    this.#failAll(this.#disposed());
+    await Promise.all(this.#workers.map((worker) => endWorker(worker)));
+  }
+
+  #disposed(): Error {
+    return new Error(`${this.#label}: the model was disposed`);
   }
 
   #settle(reply: Reply): void {
@@ -178,6 +205,15 @@ export class SessionWorkers {
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
   }
+}
+
+async function endWorker(worker: Worker): Promise<void> {
+  if (worker.threadId === -1) return; // already ended (it failed)
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  // Referenced until it ends: were the process to exit first, Node would terminate it mid-run.
+  worker.ref();
+  worker.postMessage({ close: true });
+  await exited;
 }
 
 function startWorker(model: Uint8Array, runtime: string, threads: number): Promise<Worker> {

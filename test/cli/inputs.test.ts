@@ -1,8 +1,25 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  realpath,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectDocuments, isDocument, outputPaths } from '../../src/cli/inputs.js';
+import {
+  collectDocuments,
+  type InputFileSystem,
+  isDocument,
+  outputPaths,
+} from '../../src/cli/inputs.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const PDF = Buffer.from('%PDF-1.7\n%\xe2\xe3\n', 'latin1');
@@ -89,6 +106,17 @@ describe('collectDocuments', () => {
     expect((await collectDocuments([file, file])).files).toEqual([file]);
   });
 
+  it('lists a file given by two different paths once, as first named', async () => {
+    const file = join(root, 'docs', 'b.png');
+    const roundabout = join(root, 'docs', 'sub', '..', 'b.png');
+
+    expect((await collectDocuments([file, roundabout])).files).toEqual([file]);
+    expect((await collectDocuments([roundabout, join(root, 'docs')])).files).toEqual([
+      roundabout,
+      ...['empty.pdf', 'photo.jpg', 'sub/a.jpg'].map((n) => join(root, 'docs', n)),
+    ]);
+  });
+
   it.each([
     ['b.png', true],
     ['sub/a.jpg', true],
@@ -97,5 +125,155 @@ describe('collectDocuments', () => {
     ['notes.txt', false],
   ])('sniffs %s as a document: %s', async (name, expected) => {
     expect(await isDocument(join(root, 'docs', name))).toBe(expected);
+  });
+});
+
+describe('collectDocuments with symbolic links', () => {
+  let root = '';
+  let outside = '';
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'lectern-links-'));
+    outside = await mkdtemp(join(tmpdir(), 'lectern-links-outside-'));
+    await mkdir(join(root, 'in', 'deep'), { recursive: true });
+    await mkdir(join(outside, 'scans'));
+    await writeFile(join(root, 'in', 'a.png'), PNG);
+    await writeFile(join(outside, 'elsewhere.png'), PNG);
+    await writeFile(join(outside, 'scans', 'c.pdf'), PDF);
+    await symlink(join(outside, 'elsewhere.png'), join(root, 'in', 'link.png'));
+    await symlink(join(root, 'in', 'a.png'), join(root, 'in', 'again.png'));
+    await symlink(join(outside, 'scans'), join(root, 'in', 'scans'));
+    await symlink('..', join(root, 'in', 'deep', 'up')); // back to an ancestor
+    await symlink('loop-b', join(root, 'in', 'loop-a'));
+    await symlink('loop-a', join(root, 'in', 'loop-b'));
+    await symlink(join(root, 'nowhere.png'), join(root, 'in', 'broken.png'));
+  });
+
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  });
+
+  it('reports a symlink loop given as input as SYMLINK_LOOP, not NOT_FOUND', async () => {
+    const loop = join(root, 'in', 'loop-a');
+
+    const { files, problems } = await collectDocuments([loop]);
+
+    expect(files).toEqual([]);
+    expect(problems).toEqual([
+      { path: loop, code: 'SYMLINK_LOOP', message: 'symbolic links loop without reaching a file' },
+    ]);
+  });
+
+  it('follows links in a folder to files and folders, each document once', async () => {
+    const { files, skipped, problems } = await collectDocuments([join(root, 'in')]);
+
+    // again.png is a.png, deep/up is the folder itself: both are already listed. Links come
+    // after the files reached without one.
+    expect(files).toEqual([
+      join(root, 'in', 'a.png'),
+      join(root, 'in', 'link.png'),
+      join(root, 'in', 'scans', 'c.pdf'),
+    ]);
+    expect(skipped).toEqual([]);
+    expect(problems).toEqual([
+      {
+        path: join(root, 'in', 'broken.png'),
+        code: 'NOT_FOUND',
+        message: 'the symbolic link points to nothing',
+      },
+      {
+        path: join(root, 'in', 'loop-a'),
+        code: 'SYMLINK_LOOP',
+        message: 'symbolic links loop without reaching a file',
+      },
+      {
+        path: join(root, 'in', 'loop-b'),
+        code: 'SYMLINK_LOOP',
+        message: 'symbolic links loop without reaching a file',
+      },
+    ]);
+  });
+
+  it('names a loop once when it is both given and met in a folder', async () => {
+    const loop = join(root, 'in', 'loop-a');
+
+    const { problems } = await collectDocuments([loop, join(root, 'in')]);
+
+    expect(problems.filter((problem) => problem.path === loop)).toHaveLength(1);
+  });
+});
+
+describe('collectDocuments with unreadable parts', () => {
+  let root = '';
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'lectern-unreadable-'));
+    await mkdir(join(root, 'in', 'locked'), { recursive: true });
+    await writeFile(join(root, 'in', 'a.png'), PNG);
+    await writeFile(join(root, 'in', 'locked', 'b.png'), PNG);
+    await writeFile(join(root, 'in', 'c.png'), PNG);
+    await writeFile(join(root, 'in', 'notes'), PDF);
+  });
+
+  afterAll(async () => {
+    await chmod(join(root, 'in', 'locked'), 0o755).catch(() => undefined);
+    await chmod(join(root, 'in', 'notes'), 0o644).catch(() => undefined);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  /** The real file system, except that `locked` cannot be listed nor `notes` opened. */
+  function deniedFileSystem(): InputFileSystem {
+    const denied = (path: unknown, syscall: string) =>
+      Object.assign(new Error(`EACCES: permission denied, ${syscall} '${String(path)}'`), {
+        code: 'EACCES',
+        syscall,
+        path: String(path),
+      });
+    return {
+      stat,
+      lstat,
+      realpath,
+      readdir: ((path: string, options: never) =>
+        String(path).endsWith('locked')
+          ? Promise.reject(denied(path, 'scandir'))
+          : readdir(path, options)) as typeof readdir,
+      open: ((path: string, flags: string) =>
+        String(path).endsWith('notes')
+          ? Promise.reject(denied(path, 'open'))
+          : open(path, flags)) as typeof open,
+    };
+  }
+
+  it('names a folder it cannot list and a file it cannot sniff, and keeps the rest', async () => {
+    const { files, problems } = await collectDocuments([join(root, 'in')], deniedFileSystem());
+
+    expect(files).toEqual([join(root, 'in', 'a.png'), join(root, 'in', 'c.png')]);
+    expect(problems).toEqual([
+      {
+        path: join(root, 'in', 'locked'),
+        code: 'UNREADABLE',
+        message: 'cannot list the folder: permission denied (EACCES)',
+      },
+      {
+        path: join(root, 'in', 'notes'),
+        code: 'UNREADABLE',
+        message: 'cannot open it to tell whether it is a document: permission denied (EACCES)',
+      },
+    ]);
+  });
+
+  // Root lists any folder whatever its mode: the injected test above covers that case.
+  it.skipIf(process.getuid?.() === 0)('names what its mode forbids reading', async () => {
+    await chmod(join(root, 'in', 'locked'), 0o000);
+    await chmod(join(root, 'in', 'notes'), 0o000);
+
+    const { files, problems } = await collectDocuments([join(root, 'in')]);
+
+    expect(files).toEqual([join(root, 'in', 'a.png'), join(root, 'in', 'c.png')]);
+    expect(problems.map((problem) => [problem.path, problem.code])).toEqual([
+      [join(root, 'in', 'locked'), 'UNREADABLE'],
+      [join(root, 'in', 'notes'), 'UNREADABLE'],
+    ]);
   });
 });

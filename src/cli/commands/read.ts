@@ -14,7 +14,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Reader } from '../../document/read.js';
 import type { RecognitionEngine } from '../../document/recognition/recognizer.js';
-import { LecternError } from '../../errors.js';
+import { failureOf } from '../../errors.js';
 import { outcomeCounts, partialPagesOf } from '../../workflows/deep-reader/batch-summary.js';
 import type { IndexedDocument } from '../../workflows/deep-reader/results-index.js';
 import {
@@ -154,22 +154,14 @@ async function readOne(
     const read = { pages: result.pages.length, ...partialPagesOf(result.pages) };
     return { ...outcome, status: 'succeeded', finishedAt: Date.now(), ...read };
   } catch (error) {
-    const code = codeOf(error);
-    progress.log(`lectern: ${file}: ${code}: ${reason(error, file)}`);
+    const { code, message } = failureOf(error, file);
+    progress.log(`lectern: ${file}: ${code}: ${withoutSubject(message, file)}`);
     return { ...outcome, status: 'failed', finishedAt: Date.now(), errorCode: code };
   }
 }
 
-/** A LecternError's code, a system error's (ENOENT, EACCES...), otherwise INTERNAL. */
-function codeOf(error: unknown): string {
-  if (error instanceof LecternError) return error.code;
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : 'INTERNAL';
-}
-
 /** The message without a leading `<file>: `, which the line already starts with. */
-function reason(error: unknown, file: string): string {
-  const message = error instanceof Error ? error.message : String(error);
+function withoutSubject(message: string, file: string): string {
   return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
 }
 

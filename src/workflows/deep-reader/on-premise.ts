@@ -11,7 +11,7 @@ import { DirectionClassifier } from '../../document/direction-classifier.js';
 import { readPage } from '../../document/read-page.js';
 import { createRecognizer, type TextRecognizer } from '../../document/recognition/recognizer.js';
 import type { DocumentResult, PageResult } from '../../document/result.js';
-import { LecternError } from '../../errors.js';
+import { failureOf } from '../../errors.js';
 import type { BatchDocument } from './batch-run.js';
 import { type BatchSummary, outcomeCounts, partialPagesOf } from './batch-summary.js';
 import { WORKFLOW_DEFAULTS, type WorkflowConfig } from './config.js';
@@ -106,21 +106,25 @@ export async function runOnPremise(
   const reader = await OnPremiseReader.start(options);
   const slots = new Slots(options.concurrency ?? 2);
   const started = Date.now();
-  try {
-    const documents = await Promise.all(
-      files.map((file) =>
-        withSlot(slots, async (): Promise<BatchDocument> => {
-          const outcome = await readOne(file, reader, started);
-          options.onOutcome?.(file, outcome.entry);
-          return { file, key: file, ...outcome };
-        }),
-      ),
-    );
-    const entries = documents.flatMap((d) => (d.entry ? [d.entry] : []));
-    return { documents, summary: { mode: 'on-premise', ...outcomeCounts(entries) } };
-  } finally {
-    await reader.close();
-  }
+  // Settled, not all: the models are closed only once no document is being read any more.
+  // Closing them under a running read stopped a detection worker in the middle of an ONNX
+  // Runtime call, which aborts the whole process (see SessionWorkers.close).
+  const settled = await Promise.allSettled(
+    files.map((file) =>
+      withSlot(slots, async (): Promise<BatchDocument> => {
+        const outcome = await readOne(file, reader, started);
+        options.onOutcome?.(file, outcome.entry);
+        return { file, key: file, ...outcome };
+      }),
+    ),
+  );
+  await reader.close();
+  const documents = settled.map((result) => {
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  });
+  const entries = documents.flatMap((d) => (d.entry ? [d.entry] : []));
+  return { documents, summary: { mode: 'on-premise', ...outcomeCounts(entries) } };
 }
 
 async function readOne(
@@ -144,7 +148,9 @@ async function readOne(
     };
     return { entry, result: JSON.stringify(result) };
   } catch (error) {
-    if (!(error instanceof LecternError)) throw error;
+    // Whatever the failure (an unreadable file's EACCES included), it is this document's:
+    // the others are still read.
+    const { code, message } = failureOf(error, file);
     const finishedAt = Date.now();
     const entry: IndexedDocument = {
       ...base,
@@ -152,8 +158,8 @@ async function readOne(
       finishedAt,
       latencyMs: finishedAt - started,
       stages: {},
-      errorCode: error.code,
-      errorMessage: error.message,
+      errorCode: code,
+      errorMessage: message,
     };
     return { entry };
   }
