@@ -3,16 +3,33 @@
  * object (`--json`) for scripts and the figures of the notes. `lectern read` prints the
  * outcome lines of the same table on standard error.
  */
-import type { BatchSummary, Spread } from '../workflows/deep-reader/batch-summary.js';
+import type {
+  BatchSummary,
+  FailedDocument,
+  Spread,
+} from '../workflows/deep-reader/batch-summary.js';
 
-/** What the outcome lines tell: counts, reasons, names of partial documents, wall time. */
+/** What the outcome lines tell: counts, reasons, names of partial and failed documents. */
 export type OutcomeFigures = Pick<
   BatchSummary,
-  'documents' | 'pages' | 'succeeded' | 'partial' | 'partialDocuments' | 'failed' | 'failures'
+  | 'documents'
+  | 'pages'
+  | 'succeeded'
+  | 'partial'
+  | 'partialDocuments'
+  | 'failed'
+  | 'failures'
+  | 'failedDocuments'
 >;
 
 /** Partial documents named in full; the rest are counted (`--json` names every one). */
 const NAMED_PARTIAL = 5;
+
+/** Failed documents named, one a line, with code and message; the rest are counted. */
+const NAMED_FAILED = 10;
+
+/** Where the values of the table start. */
+const INDENT = ' '.repeat('documents     '.length);
 
 /** Prints `summary` on standard output. */
 export function printSummary(summary: BatchSummary, json: boolean): void {
@@ -23,6 +40,9 @@ export function printSummary(summary: BatchSummary, json: boolean): void {
   const lines = [
     `mode          ${summary.mode}`,
     ...outcomeLines(summary),
+    ...(summary.reused > 0
+      ? [`reused        ${summary.reused} (same bytes as in an earlier run: its outcome taken)`]
+      : []),
     `latency       ${spread(summary.latencyMs)}`,
     `wall time     ${seconds(summary.wallMs)}`,
   ];
@@ -43,13 +63,17 @@ export function printSummary(summary: BatchSummary, json: boolean): void {
   console.log(lines.join('\n'));
 }
 
-/** The table's lines on outcomes: documents and pages, succeeded, partial, failed. */
+/**
+ * The table's lines on outcomes: documents and pages, succeeded, partial, failed, then the
+ * failed documents one a line.
+ */
 export function outcomeLines(figures: OutcomeFigures): string[] {
   return [
     `documents     ${figures.documents} (${figures.pages} pages)`,
     `succeeded     ${figures.succeeded}`,
     `partial       ${figures.partial}${partialNames(figures.partialDocuments)}`,
     `failed        ${figures.failed}${failureReasons(figures.failures)}`,
+    ...failedNames(figures.failedDocuments),
   ];
 }
 
@@ -63,6 +87,19 @@ function partialNames(names: string[]): string {
   const shown = names.slice(0, NAMED_PARTIAL).join(', ');
   const more = names.length > NAMED_PARTIAL ? `, and ${names.length - NAMED_PARTIAL} more` : '';
   return ` (${shown}${more})`;
+}
+
+function failedNames(failed: FailedDocument[]): string[] {
+  const lines = failed
+    .slice(0, NAMED_FAILED)
+    .map(
+      ({ document, code, message }) =>
+        `${INDENT}${document}: ${code}${message ? `: ${message}` : ''}`,
+    );
+  if (failed.length > NAMED_FAILED) {
+    lines.push(`${INDENT}and ${failed.length - NAMED_FAILED} more, each named above as it failed`);
+  }
+  return lines;
 }
 
 function failureReasons(failures: Record<string, number>): string {

@@ -10,6 +10,9 @@ const figures = {
   partialDocuments: ['in/c24-truncated-45pct.jpg'],
   failed: 1,
   failures: { EMPTY_DOCUMENT: 1 },
+  failedDocuments: [
+    { document: 'in/empty.jpg', code: 'EMPTY_DOCUMENT', message: 'the document is empty' },
+  ],
 };
 
 afterEach(() => {
@@ -24,6 +27,7 @@ describe('readSummaryText', () => {
         'succeeded     2',
         'partial       1 (in/c24-truncated-45pct.jpg)',
         'failed        1 (EMPTY_DOCUMENT x1)',
+        '              in/empty.jpg: EMPTY_DOCUMENT: the document is empty',
         'wall time     12.35 s',
         '',
       ].join('\n'),
@@ -39,6 +43,21 @@ describe('readSummaryText', () => {
   });
 });
 
+it('names ten failed documents, one a line, and counts the others', () => {
+  const failedDocuments = Array.from({ length: 12 }, (_, i) => ({
+    document: `f${i}.pdf`,
+    code: 'ENCRYPTED_PDF',
+  }));
+
+  const lines = readSummaryText({ ...figures, failed: 12, failedDocuments }, 0).split('\n');
+
+  expect(lines.slice(4, 6)).toEqual([
+    '              f0.pdf: ENCRYPTED_PDF',
+    '              f1.pdf: ENCRYPTED_PDF',
+  ]);
+  expect(lines[14]).toBe('              and 2 more, each named above as it failed');
+});
+
 describe('printSummary', () => {
   it('puts the partial documents between the succeeded and the failed ones', () => {
     const printed: string[] = [];
@@ -46,6 +65,8 @@ describe('printSummary', () => {
     const summary: BatchSummary = {
       mode: 'on-premise',
       ...figures,
+      reused: 0,
+      reusedDocuments: [],
       latencyMs: { median: 1000, p95: 2000, max: 2000 },
       wallMs: 3000,
     };
@@ -54,10 +75,32 @@ describe('printSummary', () => {
     printSummary(summary, true);
 
     const lines = (printed[0] ?? '').split('\n');
-    expect(lines.slice(1, 5)).toEqual(readSummaryText(figures, 0).split('\n').slice(0, 4));
+    expect(lines.slice(1, 6)).toEqual(readSummaryText(figures, 0).split('\n').slice(0, 5));
     expect(JSON.parse(printed[1] ?? '{}')).toMatchObject({
       partial: 1,
       partialDocuments: ['in/c24-truncated-45pct.jpg'],
+      failedDocuments: figures.failedDocuments,
     });
+  });
+
+  it('says how many documents took the outcome of an earlier run, only when some did', () => {
+    const printed: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((text: string) => printed.push(text));
+    const summary: BatchSummary = {
+      mode: 'platform',
+      ...figures,
+      reused: 3,
+      reusedDocuments: ['a.png', 'b.png', 'c.png'],
+      latencyMs: { median: 0, p95: 0, max: 0 },
+      wallMs: 0,
+    };
+
+    printSummary(summary, false);
+    printSummary({ ...summary, reused: 0, reusedDocuments: [] }, false);
+
+    expect(printed[0]).toContain(
+      '\nreused        3 (same bytes as in an earlier run: its outcome taken)\n',
+    );
+    expect(printed[1]).not.toContain('reused');
   });
 });

@@ -4,6 +4,7 @@ import {
   outcomeCounts,
   partialPagesOf,
   summarisePlatformBatch,
+  withFailures,
 } from '../../src/workflows/deep-reader/batch-summary.js';
 import type { IndexedDocument } from '../../src/workflows/deep-reader/results-index.js';
 
@@ -93,7 +94,9 @@ describe('outcomeCounts', () => {
       errorCode: 'EMPTY_DOCUMENT',
     } satisfies IndexedDocument;
 
-    const counts = outcomeCounts([whole, truncated, failed], (e) => `in/${e.key.slice(8)}`);
+    const counts = outcomeCounts([whole, truncated, failed], {
+      name: (e) => `in/${e.key.slice(8)}`,
+    });
 
     expect(counts).toMatchObject({
       documents: 3,
@@ -115,6 +118,66 @@ describe('outcomeCounts', () => {
       succeeded: 0,
       partial: 1,
       partialDocuments: ['uploads/b.jpg'],
+    });
+  });
+});
+
+describe('failed documents', () => {
+  it('are named with their code and message, less the key the failure record repeats', () => {
+    const empty = {
+      ...document('uploads/empty.jpg', 'ocr-e', 0, 500),
+      status: 'failed',
+      errorCode: 'EMPTY_DOCUMENT',
+      errorMessage: 'uploads/empty.jpg: the document is empty (0 bytes)',
+    } satisfies IndexedDocument;
+    const unknown = { ...document('uploads/x.pdf', 'ocr-x', 0, 500), status: 'failed' as const };
+
+    const counts = outcomeCounts([empty, unknown], { name: (e) => `in/${e.key.slice(8)}` });
+
+    expect(counts.failedDocuments).toEqual([
+      {
+        document: 'in/empty.jpg',
+        code: 'EMPTY_DOCUMENT',
+        message: 'the document is empty (0 bytes)',
+      },
+      { document: 'in/x.pdf', code: 'UNKNOWN' },
+    ]);
+  });
+
+  it('include inputs that never became uploads, counted as documents too', () => {
+    const counts = outcomeCounts([document('uploads/a.jpg', 'ocr-a', 0, 1000)]);
+    const missing = { document: 'gone.png', code: 'NOT_FOUND', message: 'no such file' };
+
+    const summary = withFailures(counts, [missing]);
+
+    expect(summary).toMatchObject({
+      documents: 2,
+      succeeded: 1,
+      failed: 1,
+      failures: { NOT_FOUND: 1 },
+      failedDocuments: [missing],
+    });
+  });
+});
+
+describe('reused documents', () => {
+  it('count by their earlier outcome but stay out of this batch’s times', () => {
+    // `old` was read a day before; only `now` was read in this batch.
+    const old = document('uploads/old.jpg', 'ocr-old', 0, 4000);
+    const now = { ...document('uploads/new.jpg', 'ocr-new', 86_400_000, 86_401_000) };
+
+    const summary = summarisePlatformBatch([old, now], [], [], 86_402_000, {
+      reused: (entry) => entry === old,
+    });
+
+    expect(summary).toMatchObject({
+      documents: 2,
+      pages: 2,
+      succeeded: 2,
+      reused: 1,
+      reusedDocuments: ['uploads/old.jpg'],
+      latencyMs: { median: 1000, max: 1000 },
+      wallMs: 1000,
     });
   });
 });

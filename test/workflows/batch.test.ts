@@ -1,8 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runBatch, uploadKeys } from '../../src/workflows/deep-reader/batch-run.js';
+import {
+  type BatchRunOptions,
+  runBatch,
+  uploadKeys,
+} from '../../src/workflows/deep-reader/batch-run.js';
 import { ResultsIndex } from '../../src/workflows/deep-reader/results-index.js';
 import { CASES, DETECT_ONLY_PAGE, plannedTiles, SMALL } from './helpers.js';
 
@@ -80,4 +84,106 @@ describe.skipIf(!existsSync(CASES))('a batch on the embedded platform', () => {
     const result = JSON.parse(documents[0]?.result ?? '{}');
     expect(result.warnings).toEqual([expect.stringContaining('page 1: only partly decoded')]);
   });
+
+  it('takes the outcomes recorded for the same bytes when run again on its state, without reading again', async () => {
+    // This second run used to wait for ever: the duplicate uploads got no new outcome.
+    const stateDir = temporaryDir();
+    const files = [join(CASES, 'c36-duplicate-delivery.jpg'), join(CASES, 'c20-empty.jpg')];
+    const options: BatchRunOptions = {
+      stateDir,
+      stack: { ...SMALL, handlers: { page: DETECT_ONLY_PAGE } },
+      pollMs: 50,
+    };
+    const first = await runBatch(files, options);
+    const seen: string[] = [];
+
+    const second = await runBatch(files, { ...options, onOutcome: (file) => seen.push(file) });
+
+    expect(seen.sort()).toEqual([...files].sort());
+    expect(second.documents.map((d) => [d.reused, d.entry?.status])).toEqual([
+      [true, 'succeeded'],
+      [true, 'failed'],
+    ]);
+    expect(second.documents[0]?.result).toBe(first.documents[0]?.result);
+    expect(second.summary).toMatchObject({
+      documents: 2,
+      succeeded: 1,
+      failed: 1,
+      failedDocuments: [{ document: files[1], code: 'EMPTY_DOCUMENT' }],
+      reused: 2,
+      reusedDocuments: files,
+    });
+    // The OCR function only screened each duplicate out: no page nor detection invocation.
+    expect(second.summary.invocations).toBe(2);
+  }, 120_000);
+
+  it('reads a file again once its bytes change, and again when the earlier bytes come back', async () => {
+    const stateDir = temporaryDir();
+    const file = join(temporaryDir(), 'receipt.jpg');
+    const options: BatchRunOptions = {
+      stateDir,
+      stack: { ...SMALL, handlers: { page: DETECT_ONLY_PAGE } },
+      pollMs: 50,
+    };
+    copyFileSync(join(CASES, 'c36-duplicate-delivery.jpg'), file);
+    await runBatch([file], options);
+
+    writeFileSync(file, '');
+    const changed = await runBatch([file], options);
+    copyFileSync(join(CASES, 'c36-duplicate-delivery.jpg'), file);
+    const back = await runBatch([file], options);
+
+    expect(changed.documents[0]).toMatchObject({ entry: { errorCode: 'EMPTY_DOCUMENT' } });
+    expect(changed.summary).toMatchObject({ failed: 1, reused: 0 });
+    // Its outcome in the output bucket is the empty file's now, so it is read once more.
+    expect(back.documents[0]?.reused).toBeUndefined();
+    expect(back.documents[0]?.entry?.status).toBe('succeeded');
+    expect(JSON.parse(back.documents[0]?.result ?? '{}').pages).toHaveLength(1);
+    expect(back.summary).toMatchObject({ succeeded: 1, reused: 0 });
+    expect(back.summary.invocations).toBeGreaterThan(2);
+  }, 180_000);
+
+  it('ends a file that cannot be read in a failure of its own and reads the others', async () => {
+    const folder = temporaryDir();
+    mkdirSync(join(folder, 'not-a-file.png'));
+    const files = [
+      join(folder, 'gone.png'),
+      join(folder, 'not-a-file.png'),
+      join(CASES, 'c36-duplicate-delivery.jpg'),
+    ];
+    const seen: string[] = [];
+
+    const { documents, summary } = await runBatch(files, {
+      stack: { ...SMALL, handlers: { page: DETECT_ONLY_PAGE } },
+      onOutcome: (document) => seen.push(document),
+      pollMs: 50,
+    });
+
+    expect(seen.sort()).toEqual([...files].sort());
+    expect(documents.map((d) => d.entry?.status)).toEqual(['failed', 'failed', 'succeeded']);
+    expect(summary).toMatchObject({
+      documents: 3,
+      succeeded: 1,
+      failed: 2,
+      failures: { ENOENT: 1, EISDIR: 1 },
+      failedDocuments: [
+        {
+          document: files[0],
+          code: 'ENOENT',
+          message: 'cannot read the file: no such file or directory',
+        },
+        {
+          document: files[1],
+          code: 'EISDIR',
+          message: 'cannot read the file: illegal operation on a directory',
+        },
+      ],
+    });
+  }, 120_000);
 });
+
+function temporaryDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lectern-batch-'));
+  dirs.push(dir);
+  return dir;
+}

@@ -6,12 +6,18 @@
  * result still written), latency, invocations, cold starts, GB-seconds and cost under both
  * price tables. `--on-premise` reads the same batch on this machine without the platform.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import type { RecognitionEngine } from '../../document/recognition/recognizer.js';
-import type { BatchDocument } from '../../workflows/deep-reader/batch-run.js';
-import type { BatchSummary } from '../../workflows/deep-reader/batch-summary.js';
+import { type BatchDocument, NO_OUTCOME } from '../../workflows/deep-reader/batch-run.js';
+import {
+  type BatchSummary,
+  failureMessage,
+  outcomeCounts,
+  withFailures,
+} from '../../workflows/deep-reader/batch-summary.js';
 import type { IndexedDocument } from '../../workflows/deep-reader/results-index.js';
 import { collectDocuments, outputPaths } from '../inputs.js';
 import { BatchProgress } from '../progress.js';
@@ -52,18 +58,47 @@ export function register(program: Command): void {
 }
 
 async function runCommand(paths: string[], options: RunCommandOptions): Promise<number> {
+  // Refused before any work: finding out after the batch would lose every result.
+  const outProblem = options.out === undefined ? undefined : await notADirectory(options.out);
+  if (outProblem) {
+    process.stderr.write(`lectern: --out ${options.out}: OUT_NOT_DIRECTORY: ${outProblem}\n`);
+    return 1;
+  }
   const { files, problems } = await collectDocuments(paths);
   for (const problem of problems) {
     process.stderr.write(`lectern: ${problem.path}: ${problem.code}: ${problem.message}\n`);
   }
+  const unusable = problems.map(({ path, code, message }) => ({ document: path, code, message }));
   if (files.length === 0) {
-    if (problems.length === 0) process.stderr.write('lectern: no supported documents found\n');
+    if (problems.length === 0) {
+      process.stderr.write('lectern: no supported documents found\n');
+    } else {
+      printSummary(withFailures(emptySummary(options), unusable), options.json ?? false);
+    }
     return 1;
   }
+
+  const outcome = await runWithProgress(files, options);
+  if ('interrupted' in outcome) return interrupted(outcome.interrupted, options);
+  const summary = withFailures(outcome.summary, unusable);
+  for (const document of outcome.documents.filter((d) => !d.entry)) {
+    process.stderr.write(`lectern: ${document.file}: NO_OUTCOME: ${NO_OUTCOME}\n`);
+  }
+  const unwritten = options.out ? await writeResults(outcome.documents, files, options.out) : 0;
+  printSummary(summary, options.json ?? false);
+  if (!options.out) process.stderr.write(`lectern: ${whereResultsAre(options)}\n`);
+  return summary.failed + unwritten === 0 ? 0 : 1;
+}
+
+/** The batch with its progress bar; on SIGINT or SIGTERM, the signal instead of an outcome. */
+async function runWithProgress(
+  files: string[],
+  options: RunCommandOptions,
+): Promise<{ documents: BatchDocument[]; summary: BatchSummary } | { interrupted: Signal }> {
   const progress = new BatchProgress(files.length);
   const onOutcome = (file: string, entry: IndexedDocument) => {
     if (entry.status === 'failed') {
-      progress.log(`lectern: ${file}: ${entry.errorCode}: ${entry.errorMessage}`);
+      progress.log(`lectern: ${file}: ${entry.errorCode}: ${failureMessage(entry)}`);
     }
     // Counted apart in the summary; named here too, as `read` names them, with their pages.
     if (entry.partialPages) {
@@ -72,25 +107,94 @@ async function runCommand(paths: string[], options: RunCommandOptions): Promise<
     }
     progress.advance(file);
   };
-  let outcome: { documents: BatchDocument[]; summary: BatchSummary };
+  // On premise there is no platform to stop nor state to remove: a signal ends it as usual.
+  const signals = options.onPremise ? undefined : abortOnSignals();
   try {
-    outcome = await runBatchIn(files, options, onOutcome);
+    return await runBatchIn(files, options, onOutcome, signals?.signal);
+  } catch (error) {
+    const received = signals?.received();
+    if (received === undefined) throw error;
+    return { interrupted: received };
   } finally {
+    signals?.dispose();
     progress.stop();
   }
-  if (options.out) await writeResults(outcome.documents, files, options.out);
-  printSummary(outcome.summary, options.json ?? false);
-  const unfinished = outcome.documents.filter((d) => !d.entry).length;
-  for (const document of outcome.documents.filter((d) => !d.entry)) {
-    process.stderr.write(`lectern: ${document.file}: NO_OUTCOME: no result nor failure in time\n`);
+}
+
+type Signal = 'SIGINT' | 'SIGTERM';
+
+/**
+ * SIGINT and SIGTERM turned into an abort, so that the platform is stopped and a temporary
+ * state directory removed before the command exits. A second signal exits at once.
+ */
+function abortOnSignals(): {
+  signal: AbortSignal;
+  received: () => Signal | undefined;
+  dispose: () => void;
+} {
+  const controller = new AbortController();
+  let received: Signal | undefined;
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
+    const handler = () => {
+      if (received !== undefined) process.exit(exitStatus(name));
+      received = name;
+      controller.abort(new Error(`interrupted by ${name}`));
+    };
+    process.on(name, handler);
+    return () => process.off(name, handler);
+  });
+  return {
+    signal: controller.signal,
+    received: () => received,
+    dispose: () => {
+      for (const remove of handlers) remove();
+    },
+  };
+}
+
+/** The shell's status for a command ended by `signal`: 128 + its number (130, 143). */
+function exitStatus(signal: Signal): number {
+  return 128 + constants.signals[signal];
+}
+
+function interrupted(signal: Signal, options: RunCommandOptions): number {
+  const state = options.state
+    ? `its state is kept in ${options.state} (run again with --state to reuse what finished)`
+    : 'its temporary state is removed';
+  process.stderr.write(`lectern: interrupted by ${signal}: the platform is stopped, ${state}\n`);
+  return exitStatus(signal);
+}
+
+/** Why `out` cannot be the folder of the results, or nothing when it can (or is absent). */
+async function notADirectory(out: string): Promise<string | undefined> {
+  try {
+    return (await stat(out)).isDirectory() ? undefined : 'exists and is not a directory';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOTDIR' ? 'a folder on its path is a file' : undefined;
   }
-  return problems.length + outcome.summary.failed + unfinished === 0 ? 0 : 1;
+}
+
+/** Tells, without --out, that no file was written and where the results can be had. */
+function whereResultsAre(options: RunCommandOptions): string {
+  const none = 'no result files written (--out DIR writes one JSON file per document)';
+  if (options.onPremise) return none;
+  if (options.state) {
+    return `${none}; the results are kept in the output bucket under ${options.state}: run again with --state ${options.state} --out DIR to write them without reading again`;
+  }
+  return `${none}; the output bucket was in a temporary state directory, now removed (--state DIR keeps it)`;
+}
+
+/** A summary of no document, for a batch whose every input was unusable. */
+function emptySummary(options: RunCommandOptions): BatchSummary {
+  return { mode: options.onPremise ? 'on-premise' : 'platform', ...outcomeCounts([]) };
 }
 
 async function runBatchIn(
   files: string[],
   options: RunCommandOptions,
   onOutcome: (file: string, entry: IndexedDocument) => void,
+  signal: AbortSignal | undefined,
 ) {
   const config = {
     engine: options.engine,
@@ -106,6 +210,7 @@ async function runBatchIn(
   const provisioned = options.detectProvisioned;
   return runBatch(files, {
     ...(options.state ? { stateDir: options.state } : {}),
+    ...(signal ? { signal } : {}),
     stack: {
       ...config,
       ...(provisioned
@@ -122,13 +227,28 @@ async function runBatchIn(
   });
 }
 
-/** Each result where `lectern read --out` would put it. */
-async function writeResults(documents: BatchDocument[], files: string[], out: string) {
+/**
+ * Each result where `lectern read --out` would put it. A result that cannot be written is
+ * reported and the others are still written; resolves with how many were not.
+ */
+async function writeResults(
+  documents: BatchDocument[],
+  files: string[],
+  out: string,
+): Promise<number> {
   const targets = outputPaths(files, out, '.json');
+  let unwritten = 0;
   for (const document of documents) {
     const target = targets.get(document.file);
     if (!target || document.result === undefined) continue;
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, `${JSON.stringify(JSON.parse(document.result), null, 2)}\n`);
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, `${JSON.stringify(JSON.parse(document.result), null, 2)}\n`);
+    } catch (error) {
+      const { code = 'WRITE_FAILED', message } = error as NodeJS.ErrnoException;
+      process.stderr.write(`lectern: ${target}: ${code}: cannot write the result: ${message}\n`);
+      unwritten += 1;
+    }
   }
+  return unwritten;
 }

@@ -10,6 +10,22 @@ import { AWS_2020_PAPER, AWS_2026 } from '../../platform/prices.js';
 import type { InvocationRecord, ProvisionedPeriod } from '../../platform/records.js';
 import type { IndexedDocument } from './results-index.js';
 
+/** A document that ended without a result. */
+export interface FailedDocument {
+  /** The file, or the key when there is none. */
+  document: string;
+  code: string;
+  message?: string;
+}
+
+/** How a batch's entries are told apart in its summary. */
+export interface CountOptions {
+  /** What to call a document. Default: its key. */
+  name?: (entry: IndexedDocument) => string;
+  /** Whether a document's outcome comes from an earlier run. Default: none does. */
+  reused?: (entry: IndexedDocument) => boolean;
+}
+
 /** Median, 95th percentile and maximum, in ms. */
 export interface Spread {
   median: number;
@@ -34,9 +50,18 @@ export interface BatchSummary {
   failed: number;
   /** Failure count per error code. */
   failures: Record<string, number>;
-  /** Upload (or start, on-premise) to outcome, per document. */
+  /** The failed documents, by name, each with its code and message. */
+  failedDocuments: FailedDocument[];
+  /**
+   * Documents whose outcome was already recorded for the same bytes (an earlier run on the
+   * same state): counted above by that outcome, not read again, and left out of the times.
+   */
+  reused: number;
+  /** The reused documents, by name. */
+  reusedDocuments: string[];
+  /** Upload (or start, on-premise) to outcome, per document read in this batch. */
   latencyMs: Spread;
-  /** From the first upload to the last outcome. */
+  /** From the first upload to the last outcome of the documents read in this batch. */
   wallMs: number;
   /** Upload to the start of the OCR invocation that finished the document (platform only). */
   queueWaitMs?: Spread;
@@ -71,20 +96,18 @@ export function spread(values: number[]): Spread {
   };
 }
 
-/**
- * The summary of a platform batch from its index entries and the run's records; `name` tells
- * what to call a document in the summary (default: its key).
- */
+/** The summary of a platform batch from its index entries and the run's records. */
 export function summarisePlatformBatch(
   entries: IndexedDocument[],
   records: InvocationRecord[],
   periods: ProvisionedPeriod[],
   until: number,
-  name: (entry: IndexedDocument) => string = (entry) => entry.key,
+  options: CountOptions = {},
 ): BatchSummary {
-  const base = outcomeCounts(entries, name);
+  const base = outcomeCounts(entries, options);
+  const fresh = entries.filter((entry) => !options.reused?.(entry));
   const ran = records.filter((r) => r.outcome !== 'throttled');
-  const overheads = documentOverheads(entries, ran);
+  const overheads = documentOverheads(fresh, ran);
   const cost: NonNullable<BatchSummary['cost']> = {};
   for (const table of [AWS_2020_PAPER, AWS_2026]) {
     const lines = bill(records, periods, { table, until }).lines;
@@ -97,9 +120,7 @@ export function summarisePlatformBatch(
   return {
     ...base,
     mode: 'platform',
-    queueWaitMs: spread(
-      entries.flatMap((e) => (e.queueWaitMs === undefined ? [] : [e.queueWaitMs])),
-    ),
+    queueWaitMs: spread(fresh.flatMap((e) => (e.queueWaitMs === undefined ? [] : [e.queueWaitMs]))),
     overheadMs: spread(overheads),
     invocations: ran.length,
     throttles: records.length - ran.length,
@@ -126,32 +147,77 @@ function documentOverheads(entries: IndexedDocument[], ran: InvocationRecord[]):
   });
 }
 
-/** Counts, pages and latencies common to both modes; `name` as in summarisePlatformBatch. */
+/** Counts, pages and latencies common to both modes. */
 export function outcomeCounts(
   entries: IndexedDocument[],
-  name: (entry: IndexedDocument) => string = (entry) => entry.key,
+  options: CountOptions = {},
 ): Omit<BatchSummary, 'mode'> {
-  const failures: Record<string, number> = {};
-  for (const entry of entries) {
-    if (entry.status !== 'failed') continue;
-    const code = entry.errorCode ?? 'UNKNOWN';
-    failures[code] = (failures[code] ?? 0) + 1;
-  }
-  const starts = entries.map((e) => e.uploadedAt);
-  const ends = entries.map((e) => e.finishedAt ?? e.uploadedAt);
+  const name = options.name ?? ((entry: IndexedDocument) => entry.key);
+  const isReused = (entry: IndexedDocument) => options.reused?.(entry) ?? false;
+  // An earlier run's times would stretch this one's wall time over both.
+  const fresh = entries.filter((e) => !isReused(e));
+  const starts = fresh.map((e) => e.uploadedAt);
+  const ends = fresh.map((e) => e.finishedAt ?? e.uploadedAt);
   const read = entries.filter((e) => e.status === 'succeeded');
   const partial = read.filter((e) => (e.partialPages?.length ?? 0) > 0);
+  const failedDocuments = entries
+    .filter((e) => e.status === 'failed')
+    .map((entry) => failedDocument(entry, name(entry)));
   return {
     documents: entries.length,
     pages: entries.reduce((sum, e) => sum + (e.pages ?? 0), 0),
     succeeded: read.length - partial.length,
     partial: partial.length,
     partialDocuments: partial.map(name),
-    failed: entries.filter((e) => e.status === 'failed').length,
-    failures,
-    latencyMs: spread(entries.flatMap((e) => (e.latencyMs === undefined ? [] : [e.latencyMs]))),
-    wallMs: entries.length ? Math.max(...ends) - Math.min(...starts) : 0,
+    failed: failedDocuments.length,
+    failures: countByCode(failedDocuments, {}),
+    failedDocuments,
+    reused: entries.length - fresh.length,
+    reusedDocuments: entries.filter(isReused).map(name),
+    latencyMs: spread(fresh.flatMap((e) => (e.latencyMs === undefined ? [] : [e.latencyMs]))),
+    wallMs: fresh.length ? Math.max(...ends) - Math.min(...starts) : 0,
   };
+}
+
+/**
+ * `summary` with `failed` counted as more failed documents: inputs that never became an
+ * upload (a missing path, an unreadable file) or uploads with no outcome in time.
+ */
+export function withFailures<T extends Omit<BatchSummary, 'mode'>>(
+  summary: T,
+  failed: FailedDocument[],
+): T {
+  return {
+    ...summary,
+    documents: summary.documents + failed.length,
+    failed: summary.failed + failed.length,
+    failures: countByCode(failed, summary.failures),
+    failedDocuments: [...summary.failedDocuments, ...failed],
+  };
+}
+
+/** `counts` plus one per failed document under its code. */
+function countByCode(
+  failed: FailedDocument[],
+  counts: Record<string, number>,
+): Record<string, number> {
+  const result = { ...counts };
+  for (const { code } of failed) result[code] = (result[code] ?? 0) + 1;
+  return result;
+}
+
+function failedDocument(entry: IndexedDocument, document: string): FailedDocument {
+  const message = failureMessage(entry);
+  return { document, code: entry.errorCode ?? 'UNKNOWN', ...(message ? { message } : {}) };
+}
+
+/**
+ * A failed entry's message without its leading `<key>: `: failure records name the key the
+ * function was given, while the user is told of the document by its own name.
+ */
+export function failureMessage(entry: IndexedDocument): string | undefined {
+  const message = entry.errorMessage;
+  return message?.startsWith(`${entry.key}: `) ? message.slice(entry.key.length + 2) : message;
 }
 
 /** `{ partialPages }` when some of `pages` were only partly decoded, else nothing. */
