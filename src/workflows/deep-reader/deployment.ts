@@ -51,10 +51,12 @@ export class DeepReaderDeployment {
 
   /** Deploys the stack; resolves once its provisioned instances have finished init. */
   static async open(options: DeploymentOptions = {}): Promise<DeepReaderDeployment> {
+    // Declared first: a stack that refuses its options (an unavailable language) must not
+    // leave an empty state directory behind.
+    const stack = deepReaderStack(options.stack);
     const temporaryDir =
       options.stateDir === undefined ? mkdtempSync(join(tmpdir(), 'lectern-run-')) : undefined;
     const stateDir = options.stateDir ?? (temporaryDir as string);
-    const stack = deepReaderStack(options.stack);
     try {
       const { platform } = await deployStack(stack, {
         stateDir,
