@@ -7,7 +7,9 @@ import { FsObjectStore } from '../../src/platform/storage/fs-object-store.js';
 import { createObjectCreatedEvent } from '../../src/platform/storage/s3-event.js';
 import { LocalSharedVolume } from '../../src/platform/storage/shared-volume.js';
 import { OUTPUT_METADATA } from '../../src/workflows/deep-reader/config.js';
+import { syncResultsIndex } from '../../src/workflows/deep-reader/index-sync.js';
 import { compareSequencers, writeOutcome } from '../../src/workflows/deep-reader/outputs.js';
+import { ResultsIndex } from '../../src/workflows/deep-reader/results-index.js';
 import { CASES, DETECT_ONLY_PAGE, openTestStack } from './helpers.js';
 
 const OUTPUT = 'lectern-output';
@@ -86,6 +88,38 @@ describe.skipIf(!existsSync(CASES))('re-uploads and stale events on the platform
     expect(result?.userMetadata[OUTPUT_METADATA.sourceEtag]).toBe(v2.etag);
     expect(v2.etag).not.toBe(v1.etag);
     expect(platform.records.query({ functionName: 'lectern-page' })).toHaveLength(2);
+  });
+
+  it('indexes bytes uploaded again after the key held others as a new reading (v1, v2, v1)', async () => {
+    const stack = await openTestStack({ handlers: { page: DETECT_ONLY_PAGE } });
+    const { platform } = stack;
+    const index = ResultsIndex.open(join(stack.stateDir, 'results.db'));
+    dirs.push(stack.stateDir);
+    const target = { platform, index, outputBucket: OUTPUT };
+    const first = readFileSync(join(CASES, 'c30-no-text.jpg'));
+    const upload = async (bytes: Buffer) => {
+      const version = await platform.objects.put('lectern-input', KEY, bytes);
+      await platform.waitForIdle();
+      await syncResultsIndex(target);
+      return version;
+    };
+    try {
+      const v1 = await upload(first);
+      const before = index.get('lectern-input', KEY, v1.etag);
+      await upload(readFileSync(join(CASES, 'c36-duplicate-delivery.jpg')));
+      const again = await upload(first);
+
+      expect(again.etag).toBe(v1.etag);
+      const output = await platform.objects.head(OUTPUT, `results/${KEY}.json`);
+      const latest = output?.userMetadata[OUTPUT_METADATA.requestId];
+      expect(latest).toBeDefined();
+      expect(latest).not.toBe(before?.requestId);
+      const entry = index.get('lectern-input', KEY, v1.etag);
+      expect(entry).toMatchObject({ status: 'succeeded', requestId: latest });
+      expect(entry?.uploadedAt).toBeGreaterThan(before?.finishedAt ?? Number.POSITIVE_INFINITY);
+    } finally {
+      index.close();
+    }
   });
 
   it('fails a document whose tile keeps failing, naming the tile and why', async () => {

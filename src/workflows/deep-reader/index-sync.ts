@@ -55,8 +55,13 @@ async function indexOutcome(
   const requestId = meta[OUTPUT_METADATA.requestId];
   if (!bucket || !etag || !encodedKey || !requestId) return undefined;
   const key = decodeURIComponent(encodedKey);
-  const known = target.index.get(bucket, key, etag);
-  if (known && known.status !== 'queued') return undefined;
+  const indexed = target.index.get(bucket, key, etag);
+  if (indexed && indexed.status !== 'queued' && indexed.requestId === requestId) return undefined;
+  // An outcome of another OCR invocation for the same bytes is a later reading of them: the
+  // key was replaced and then given these bytes again (v1, v2, v1), which is a new upload, not
+  // a duplicate delivery (a duplicate writes no outcome). Its entry starts afresh.
+  const known =
+    indexed?.requestId === requestId || indexed?.status === 'queued' ? indexed : undefined;
 
   const records = target.platform.records.query({ rootRequestId: requestId });
   const ocr = records.find((r) => r.requestId === requestId && r.outcome !== 'throttled');
