@@ -170,13 +170,62 @@ describe.skipIf(!existsSync(CASES))('a batch on the embedded platform', () => {
         {
           document: files[0],
           code: 'ENOENT',
-          message: 'cannot read the file: no such file or directory',
+          message: 'no such file or directory',
         },
         {
           document: files[1],
           code: 'EISDIR',
-          message: 'cannot read the file: illegal operation on a directory',
+          message: 'illegal operation on a directory',
         },
+      ],
+    });
+  }, 120_000);
+});
+
+describe.skipIf(!existsSync(CASES))('a batch with names that cannot be keys', () => {
+  it('ends each file whose path cannot be an object key in a named failure and reads the others', async () => {
+    const folder = temporaryDir();
+    const receipt = join(CASES, 'c36-duplicate-delivery.jpg');
+    const deep = join(folder, ...Array.from({ length: 6 }, (_, i) => `${i}`.repeat(200)));
+    mkdirSync(deep, { recursive: true });
+    const files = [
+      join(folder, 'new\nline.jpg'),
+      join(folder, 'back\\slash.jpg'),
+      join(deep, 'receipt.jpg'),
+      join(folder, 'receipt.jpg'),
+    ];
+    for (const file of files) copyFileSync(receipt, file);
+
+    const { documents, summary } = await runBatch(files, {
+      stack: { ...SMALL, handlers: { page: DETECT_ONLY_PAGE } },
+      pollMs: 50,
+    });
+
+    expect(documents.map((d) => d.entry?.status)).toEqual([
+      'failed',
+      'failed',
+      'failed',
+      'succeeded',
+    ]);
+    expect(JSON.parse(documents[3]?.result ?? '{}').pages).toHaveLength(1);
+    const problem = (reason: string) => `the file name cannot be an object key: ${reason}`;
+    expect(summary).toMatchObject({
+      documents: 4,
+      succeeded: 1,
+      failed: 3,
+      failures: { INVALID_NAME: 3 },
+      failedDocuments: [
+        {
+          document: files[0],
+          code: 'INVALID_NAME',
+          message: problem('a NUL or other control character'),
+        },
+        {
+          document: files[1],
+          code: 'INVALID_NAME',
+          message: problem('a backslash, a path separator on Windows'),
+        },
+        { document: files[2], code: 'INVALID_NAME', message: problem('longer than 1024 bytes') },
       ],
     });
   }, 120_000);

@@ -209,6 +209,41 @@ describe('the HTTP API on raw requests', () => {
     expect(await stored()).toEqual(['uploads/a/b.png']);
   });
 
+  it('refuses names that cannot be an object key with 400 INVALID_NAME, storing nothing', async () => {
+    const { port, stored } = await startBareApi(1_000_000);
+    const long = `${'n'.repeat(1100)}.png`;
+    const paths = [
+      '/documents/new%0Aline.png',
+      '/documents/tab%09bed.png',
+      '/documents/back%5Cslash.png',
+      `/documents/${long}`,
+      `/documents/${long}/result`,
+    ];
+
+    const answers = [];
+    for (const path of paths) {
+      const put = !path.endsWith('/result');
+      answers.push(
+        await rawRequest(port, { method: put ? 'PUT' : 'GET', path }, (request) =>
+          request.end(put ? 'bytes' : undefined),
+        ),
+      );
+    }
+    const longest = `/documents/${'n'.repeat(1024 - 'uploads/'.length - 4)}.png`;
+    const fits = await rawRequest(port, { method: 'PUT', path: longest }, (r) => r.end('bytes'));
+
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      expect(errorCode(answer)).toBe('INVALID_NAME');
+    }
+    expect(JSON.parse(answers[0]?.body ?? '{}').error.message).toBe(
+      'the document name cannot be an object key: a NUL or other control character',
+    );
+    expect(JSON.parse(answers[3]?.body ?? '{}').error.message).toMatch(/longer than 1024 bytes/);
+    expect(fits.status).toBe(202);
+    expect(await stored()).toHaveLength(1);
+  });
+
   it('answers a chunked upload past the limit with 413, then closes without a reset', async () => {
     const { port, stored } = await startBareApi(100_000);
 

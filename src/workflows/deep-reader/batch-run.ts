@@ -9,8 +9,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
+import { failureOf } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { type BatchSummary, summarisePlatformBatch, withFailures } from './batch-summary.js';
+import { uploadKeyProblem } from './config.js';
 import { DeepReaderDeployment } from './deployment.js';
 import { existingOutcome } from './outputs.js';
 import type { IndexedDocument } from './results-index.js';
@@ -137,7 +139,8 @@ function summarise(documents: Tracked[], deployment: DeepReaderDeployment): Batc
 
 /**
  * Uploads every file at once (the paper's burst); keys keep the files' relative paths. A file
- * that cannot be read ends at once as a failure of its own. `finished` is told of documents
+ * whose path cannot be a key (a control character or backslash in its name, too long), or
+ * that cannot be read, ends at once as a failure of its own. `finished` is told of documents
  * that need no waiting: those and the reused ones whose outcome is already indexed.
  */
 async function uploadAll(
@@ -160,11 +163,18 @@ async function uploadOne(
   key: string,
   deployment: DeepReaderDeployment,
 ): Promise<Tracked> {
+  const { inputBucket, outputBucket } = deployment;
+  const keyProblem = uploadKeyProblem({ input: inputBucket, output: outputBucket }, key);
+  if (keyProblem !== undefined) {
+    const message = `the file name cannot be an object key: ${keyProblem}`;
+    return { file, key, entry: failedAtOnce(inputBucket, key, 'INVALID_NAME', message) };
+  }
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
-    return { file, key, entry: unreadable(deployment.inputBucket, key, error as Error) };
+    const { code, message } = failureOf(error, file);
+    return { file, key, entry: failedAtOnce(inputBucket, key, code, message) };
   }
   // Looked at before the upload: after it, this upload's own outcome could already be there.
   const before = await existingOutcome(deployment.platform.objects, deployment.outputBucket, key);
@@ -192,12 +202,12 @@ async function uploadOne(
   return { file, key, etag };
 }
 
-/** The failed entry of a file that could not be read (EACCES, EISDIR, gone since listed). */
-function unreadable(bucket: string, key: string, error: Error): IndexedDocument {
+/**
+ * The failed entry of a file that was never uploaded: its name cannot be a key, or it could
+ * not be read (EACCES, EISDIR, gone since listed). Messages as `read` and on-premise give them.
+ */
+function failedAtOnce(bucket: string, key: string, code: string, message: string): IndexedDocument {
   const now = Date.now();
-  const code = (error as NodeJS.ErrnoException).code;
-  // Node's message repeats the code and the path ("EACCES: permission denied, open '...'").
-  const reason = error.message.replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
   return {
     bucket,
     key,
@@ -206,8 +216,8 @@ function unreadable(bucket: string, key: string, error: Error): IndexedDocument 
     uploadedAt: now,
     finishedAt: now,
     stages: {},
-    errorCode: code ?? 'UNREADABLE',
-    errorMessage: `cannot read the file: ${reason}`,
+    errorCode: code,
+    errorMessage: message,
   };
 }
 

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { RecognitionEngine } from '../../document/recognition/recognizer.js';
 import type { TileGrid } from '../../document/tiles.js';
-import { MAX_KEY_BYTES } from '../../platform/storage/keys.js';
+import { assertObjectKey, MAX_KEY_BYTES } from '../../platform/storage/keys.js';
+import { StorageError } from '../../platform/storage/storage-error.js';
 
 /** Environment variables read by the handlers. */
 export const ENV = {
@@ -161,4 +162,27 @@ export function outputKey(kind: 'result' | 'failure', sourceKey: string): string
   }
   const digest = createHash('sha256').update(sourceKey, 'utf8').digest('hex');
   return `${OUTPUT_PREFIX[kind]}sha256/${digest}.json`;
+}
+
+/**
+ * Why an upload under `sourceKey` could not be stored or end in an outcome, by the platform's
+ * own key rules (keys.ts) applied to it and to its output keys; undefined when it can. Asked
+ * before an upload, so that a name that cannot be a key is that document's failure instead of
+ * an INVALID_OBJECT_KEY thrown in the middle of a batch.
+ */
+export function uploadKeyProblem(
+  buckets: { input: string; output: string },
+  sourceKey: string,
+): string | undefined {
+  const kinds = Object.keys(OUTPUT_PREFIX) as (keyof typeof OUTPUT_PREFIX)[];
+  try {
+    assertObjectKey(buckets.input, sourceKey);
+    for (const kind of kinds) assertObjectKey(buckets.output, outputKey(kind, sourceKey));
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof StorageError) || error.code !== 'INVALID_OBJECT_KEY') throw error;
+    // The reason alone: the message also names the bucket and key, which the caller has.
+    const lead = `${error.subject}: invalid object key: `;
+    return error.message.startsWith(lead) ? error.message.slice(lead.length) : error.message;
+  }
 }

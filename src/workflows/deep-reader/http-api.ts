@@ -12,6 +12,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ObjectStore } from '../../platform/storage/object-store.js';
+import { uploadKeyProblem } from './config.js';
 import type { IndexedDocument, ResultsIndex } from './results-index.js';
 
 /** What the API serves from. */
@@ -79,7 +80,7 @@ async function route(target: ApiTarget, request: IncomingMessage, response: Serv
   const match = /^\/documents\/(.+?)(\/result)?$/.exec(path);
   if (!match) throw new HttpProblem(404, 'NOT_FOUND', `no route for ${request.method} ${path}`);
   const name = decodeName(match[1] as string);
-  const key = `${target.uploadPrefix}${name}`;
+  const key = uploadKey(target, name);
   if (request.method === 'PUT' && !match[2]) return upload(target, key, request, response);
   if (request.method !== 'GET') throw new HttpProblem(405, 'METHOD_NOT_ALLOWED', 'use GET or PUT');
   await target.sync();
@@ -180,6 +181,19 @@ function decodeName(encoded: string): string {
     );
   }
   return name;
+}
+
+/** The key of an upload named `name`, refused (400) when the platform could not store it. */
+function uploadKey(target: ApiTarget, name: string): string {
+  const key = `${target.uploadPrefix}${name}`;
+  const buckets = { input: target.inputBucket, output: target.outputBucket };
+  const problem = uploadKeyProblem(buckets, key);
+  if (problem === undefined) return key;
+  throw new HttpProblem(
+    400,
+    'INVALID_NAME',
+    `the document name cannot be an object key: ${problem}`,
+  );
 }
 
 /** The public view of an index entry. */
