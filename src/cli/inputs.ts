@@ -18,6 +18,7 @@
  * An unreadable file named like a document is taken: reading it fails (EACCES) like any other
  * document's failure.
  */
+import { createHash } from 'node:crypto';
 import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { sniffFormat } from '../document/pages/sniff.js';
@@ -180,6 +181,20 @@ function problemOf(
   return { code: 'UNREADABLE', message: `${context}${message} (${code})` };
 }
 
+/** Files named in the note on skipped files; the rest are counted. */
+const NAMED_SKIPPED = 3;
+
+/**
+ * The note `read` and `run` print on files left out of folders, or nothing when none was.
+ * Not a failure: a folder may hold anything. Naming a file explicitly says why it is refused.
+ */
+export function skippedNote(skipped: string[]): string | undefined {
+  if (skipped.length === 0) return undefined;
+  const some = skipped.slice(0, NAMED_SKIPPED).join(', ');
+  const more = skipped.length > NAMED_SKIPPED ? ', ...' : '';
+  return `skipped ${skipped.length} file(s) that are not JPEG, PNG, TIFF, WebP or PDF (${some}${more})`;
+}
+
 /** Whether the file's first bytes are those of a format Lectern reads. */
 export async function isDocument(path: string): Promise<boolean> {
   return sniffs(path, NODE_FILE_SYSTEM);
@@ -204,7 +219,8 @@ async function sniffs(path: string, fileSystem: InputFileSystem): Promise<boolea
  * Where each document's output goes under `outDir`: its path relative to the deepest folder
  * holding all inputs, with the extension replaced by `suffix` (`a/000.jpg` gives
  * `a/000.json`). Two inputs that would still collide (`000.jpg` and `000.png`) keep their
- * extension (`000.jpg.json`, `000.png.json`), so no output ever overwrites another.
+ * extension (`000.jpg.json`, `000.png.json`), so no output ever overwrites another. A name
+ * past the file systems' 255-byte limit is shortened (see {@link fitName}).
  */
 export function outputPaths(files: string[], outDir: string, suffix: string): Map<string, string> {
   const absolute = files.map((file) => resolve(file));
@@ -218,9 +234,44 @@ export function outputPaths(files: string[], outDir: string, suffix: string): Ma
   files.forEach((file, i) => {
     const stem = stems[i] as string;
     const name = (uses.get(stem) ?? 0) > 1 ? (relatives[i] as string) : stem;
-    result.set(file, join(outDir, `${name}${suffix}`));
+    const folders =
+      dirname(name) === '.'
+        ? []
+        : dirname(name)
+            .split(sep)
+            .map((d) => fitName(d));
+    result.set(file, join(outDir, ...folders, fitName(basename(name), suffix)));
   });
   return result;
+}
+
+/** Bytes in one file name on Linux (NAME_MAX), macOS and Windows file systems alike. */
+const MAX_NAME_BYTES = 255;
+
+/** Hex digits of the SHA-256 that end a shortened name: 64 bits, no collision in practice. */
+const NAME_HASH_DIGITS = 16;
+
+/**
+ * `stem` + `suffix`, or, when that passes {@link MAX_NAME_BYTES} in UTF-8, the stem's start
+ * (cut between characters) + `-` + the first hex digits of the SHA-256 of the whole name +
+ * `suffix`: readable, and two long names that share their start still differ. Shortcoming: an
+ * input deliberately named like another's shortened name (hash included) would collide.
+ */
+export function fitName(stem: string, suffix = ''): string {
+  const whole = `${stem}${suffix}`;
+  if (Buffer.byteLength(whole, 'utf8') <= MAX_NAME_BYTES) return whole;
+
+  const hash = createHash('sha256').update(whole, 'utf8').digest('hex');
+  const tail = `-${hash.slice(0, NAME_HASH_DIGITS)}${suffix}`;
+  let budget = MAX_NAME_BYTES - Buffer.byteLength(tail, 'utf8');
+  let start = '';
+  // Code points, so that no character is cut in two (a surrogate pair stays whole).
+  for (const character of stem) {
+    budget -= Buffer.byteLength(character, 'utf8');
+    if (budget < 0) break;
+    start += character;
+  }
+  return `${start}${tail}`;
 }
 
 function commonDirectory(directories: string[]): string {

@@ -12,13 +12,15 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   collectDocuments,
+  fitName,
   type InputFileSystem,
   isDocument,
   outputPaths,
+  skippedNote,
 } from '../../src/cli/inputs.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -51,6 +53,80 @@ describe('outputPaths', () => {
     const paths = outputPaths(files, 'out', suffix);
 
     expect(files.map((file) => paths.get(file))).toEqual(expected);
+  });
+});
+
+describe('outputPaths with names past 255 bytes', () => {
+  const bytes = (name: string) => Buffer.byteLength(name, 'utf8');
+
+  it('shortens a 255-byte input name whose result name would be 256 bytes', () => {
+    const stem = 'M'.repeat(251);
+
+    const target = outputPaths([`in/${stem}.png`], 'out', '.json').get(`in/${stem}.png`) ?? '';
+
+    expect(dirname(target)).toBe('out');
+    const name = basename(target);
+    expect(bytes(name)).toBe(255);
+    expect(name).toMatch(/^M+-[0-9a-f]{16}\.json$/);
+  });
+
+  it('keeps a name of exactly 255 bytes as it is', () => {
+    const stem = 'M'.repeat(250);
+
+    expect(outputPaths([`${stem}.png`], 'out', '.json').get(`${stem}.png`)).toBe(
+      `out/${stem}.json`,
+    );
+  });
+
+  it('gives two long names that share their first 255 bytes two different files', () => {
+    const files = ['a.png', 'b.png'].map((name) => `in/${'x'.repeat(300)}${name}`);
+
+    const targets = outputPaths(files, 'out', '.json');
+
+    expect(new Set(targets.values()).size).toBe(2);
+    for (const target of targets.values()) expect(bytes(basename(target))).toBe(255);
+  });
+
+  it('shortens the same long name alike in two folders', () => {
+    const files = ['in/a/', 'in/b/'].map((folder) => `${folder}${'x'.repeat(300)}.png`);
+
+    const [a, b] = files.map((file) => outputPaths(files, 'out', '.json').get(file) ?? '');
+
+    expect(dirname(a ?? '')).toBe('out/a');
+    expect(dirname(b ?? '')).toBe('out/b');
+    expect(basename(a ?? '')).toBe(basename(b ?? ''));
+  });
+
+  it('cuts between characters and keeps a long suffix whole', () => {
+    // Three-byte characters: a cut at a byte budget would split one.
+    const stem = '請求書'.repeat(40);
+
+    const name = fitName(stem, '.textract.json');
+
+    expect(bytes(name)).toBeLessThanOrEqual(255);
+    expect(bytes(name)).toBeGreaterThan(252);
+    expect(name.endsWith('.textract.json')).toBe(true);
+    expect(name.startsWith('請求書請求書')).toBe(true);
+    expect(Buffer.from(name, 'utf8').toString('utf8')).toBe(name);
+  });
+
+  it('keeps a four-byte character (a surrogate pair) whole', () => {
+    const name = fitName('🧾'.repeat(70), '.json');
+
+    expect(name).toMatch(/^(🧾)+-[0-9a-f]{16}\.json$/u);
+    expect(bytes(name)).toBeLessThanOrEqual(255);
+  });
+});
+
+describe('skippedNote', () => {
+  it('says nothing when no file was left out', () => {
+    expect(skippedNote([])).toBeUndefined();
+  });
+
+  it('names three files and hints at the others', () => {
+    expect(skippedNote(['a.txt', 'b.txt', 'c.txt', 'd.txt'])).toBe(
+      'skipped 4 file(s) that are not JPEG, PNG, TIFF, WebP or PDF (a.txt, b.txt, c.txt, ...)',
+    );
   });
 });
 

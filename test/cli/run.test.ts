@@ -1,10 +1,19 @@
 /**
  * `lectern run` as a user runs it: the built command (bin/lectern.js, so `npm run build`
  * first), refusing a bad --out before any work, counting missing inputs as failed documents,
- * and cleaning up after SIGINT or SIGTERM.
+ * summing up an empty batch, shortening result names past 255 bytes, and cleaning up after
+ * SIGINT or SIGTERM.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,6 +56,56 @@ describe('lectern run', () => {
     // No platform was started: it would have made its state directory here.
     expect(readdirSync(root)).toEqual(['empty.jpg']);
   });
+
+  it('refuses an --out below a file before any work', () => {
+    const root = temporaryDir();
+    writeFileSync(join(root, 'file'), '');
+    const out = join(root, 'file', 'out');
+
+    const run = lectern(['run', 'samples/invoices/i2d_oyo.png', '--out', out], root);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `lectern: --out ${out}: OUT_NOT_DIRECTORY: a folder on its path is a file\n`,
+    );
+    expect(readdirSync(root)).toEqual(['file']);
+  });
+
+  it('prints a summary of no document with --json, and notes the files it left out', () => {
+    const root = temporaryDir();
+    const folder = join(root, 'in');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a.txt'), 'not a document');
+
+    const run = lectern(['run', folder, '--json'], root);
+
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ documents: 0, succeeded: 0, failed: 0 });
+    expect(run.stderr).toBe(
+      [
+        `lectern: skipped 1 file(s) that are not JPEG, PNG, TIFF, WebP or PDF (${join(folder, 'a.txt')})`,
+        'lectern: no supported documents found',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('writes the result of a document with a 255-byte name under a shortened name', () => {
+    const root = temporaryDir();
+    const stem = 'M'.repeat(251);
+    mkdirSync(join(root, 'in'));
+    copyFileSync('samples/invoices/i2d_oyo.png', join(root, 'in', `${stem}.png`));
+    const out = join(root, 'out');
+
+    const run = lectern(['run', join(root, 'in'), '--on-premise', '--out', out, '--json'], root);
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ documents: 1, succeeded: 1 });
+    const [name = ''] = readdirSync(out);
+    expect(name).toMatch(/^M+-[0-9a-f]{16}\.json$/);
+    expect(Buffer.byteLength(name)).toBe(255);
+  }, 60_000);
 
   it.skipIf(!existsSync(CASES))(
     'counts a missing input as a failed document, names each failure, and says nothing was written',

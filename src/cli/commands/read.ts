@@ -6,16 +6,21 @@
  * A document that fails is reported on standard error (file, error code, reason); the others
  * are still read and the exit status is 1 at the end. With `--out`, a summary follows on
  * standard error: documents and pages, succeeded, partial (a page only partly decoded),
- * failed with their codes, wall time.
+ * failed with their codes (inputs that could not be used among them, as in `lectern run`),
+ * wall time. An `--out` that cannot be created or written is refused before anything is read.
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Reader } from '../../document/read.js';
 import type { RecognitionEngine } from '../../document/recognition/recognizer.js';
 import { failureOf } from '../../errors.js';
-import { outcomeCounts, partialPagesOf } from '../../workflows/deep-reader/batch-summary.js';
+import {
+  outcomeCounts,
+  partialPagesOf,
+  withFailures,
+} from '../../workflows/deep-reader/batch-summary.js';
 import type { IndexedDocument } from '../../workflows/deep-reader/results-index.js';
 import {
   OUTPUT_SUFFIX,
@@ -24,7 +29,8 @@ import {
   renderFile,
   renderLine,
 } from '../formats.js';
-import { collectDocuments, outputPaths } from '../inputs.js';
+import { collectDocuments, outputPaths, skippedNote } from '../inputs.js';
+import { outDirRefusal } from '../out-dir.js';
 import { BatchProgress } from '../progress.js';
 import { addReadingOptions, parseOverlap, parsePositiveInteger } from '../read-options.js';
 import { readSummaryText } from '../run-summary.js';
@@ -74,26 +80,25 @@ export function register(program: Command): void {
 async function readAll(paths: string[], options: ReadCommandOptions): Promise<number> {
   // The wall time of the summary: models loading included, as the user waits for it too.
   const started = Date.now();
+  // Refused before any work: finding out after the batch would lose every result.
+  const refusal = await outDirRefusal(options.out);
+  if (refusal) {
+    process.stderr.write(refusal);
+    return 1;
+  }
   const { files, skipped, problems } = await collectDocuments(paths);
   for (const problem of problems) {
     process.stderr.write(`lectern: ${problem.path}: ${problem.code}: ${problem.message}\n`);
   }
-  if (skipped.length > 0) {
-    // Not failures: a folder may hold anything. Naming a file explicitly says why it is refused.
-    const some = skipped.slice(0, 3).join(', ');
-    process.stderr.write(
-      `lectern: skipped ${skipped.length} file(s) that are not JPEG, PNG, TIFF, WebP or PDF (${some}${skipped.length > 3 ? ', ...' : ''})\n`,
-    );
-  }
+  const note = skippedNote(skipped);
+  if (note) process.stderr.write(`lectern: ${note}\n`);
+  // Inputs that could not be used are failed documents of the summary, as in `lectern run`.
+  const unusable = problems.map(({ path, code, message }) => ({ document: path, code, message }));
   if (files.length === 0) {
     if (problems.length === 0) process.stderr.write('lectern: no supported documents found\n');
-    return 1;
-  }
-
-  if (options.out !== undefined && !(await isDirectoryOrAbsent(options.out))) {
-    process.stderr.write(
-      `lectern: --out ${options.out}: OUT_NOT_DIRECTORY: exists and is not a directory\n`,
-    );
+    if (problems.length > 0 && options.out !== undefined) {
+      process.stderr.write(readSummaryText(withFailures(outcomeCounts([]), unusable), 0));
+    }
     return 1;
   }
 
@@ -124,7 +129,8 @@ async function readAll(paths: string[], options: ReadCommandOptions): Promise<nu
   }
   // Standard output carries the results themselves unless --out takes them.
   if (options.out !== undefined) {
-    process.stderr.write(readSummaryText(outcomeCounts(outcomes), Date.now() - started));
+    const figures = withFailures(outcomeCounts(outcomes), unusable);
+    process.stderr.write(readSummaryText(figures, Date.now() - started));
   }
   const failures = problems.length + outcomes.filter((o) => o.status === 'failed').length;
   return failures === 0 ? 0 : 1;
@@ -155,17 +161,19 @@ async function readOne(
     return { ...outcome, status: 'succeeded', finishedAt: Date.now(), ...read };
   } catch (error) {
     const { code, message } = failureOf(error, file);
-    progress.log(`lectern: ${file}: ${code}: ${withoutSubject(message, file)}`);
-    return { ...outcome, status: 'failed', finishedAt: Date.now(), errorCode: code };
+    const reason = withoutSubject(message, file);
+    progress.log(`lectern: ${file}: ${code}: ${reason}`);
+    return {
+      ...outcome,
+      status: 'failed',
+      finishedAt: Date.now(),
+      errorCode: code,
+      ...(reason ? { errorMessage: reason } : {}),
+    };
   }
 }
 
 /** The message without a leading `<file>: `, which the line already starts with. */
 function withoutSubject(message: string, file: string): string {
   return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
-}
-
-async function isDirectoryOrAbsent(path: string): Promise<boolean> {
-  const info = await stat(path).catch(() => undefined);
-  return info === undefined || info.isDirectory();
 }

@@ -6,11 +6,12 @@
  * result still written), latency, invocations, cold starts, GB-seconds and cost under both
  * price tables. `--on-premise` reads the same batch on this machine without the platform.
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import type { RecognitionEngine } from '../../document/recognition/recognizer.js';
+import { failureOf } from '../../errors.js';
 import { type BatchDocument, NO_OUTCOME } from '../../workflows/deep-reader/batch-run.js';
 import {
   type BatchSummary,
@@ -19,7 +20,8 @@ import {
   withFailures,
 } from '../../workflows/deep-reader/batch-summary.js';
 import type { IndexedDocument } from '../../workflows/deep-reader/results-index.js';
-import { collectDocuments, outputPaths } from '../inputs.js';
+import { collectDocuments, outputPaths, skippedNote } from '../inputs.js';
+import { outDirRefusal } from '../out-dir.js';
 import { BatchProgress } from '../progress.js';
 import { addReadingOptions, parsePositiveInteger } from '../read-options.js';
 import { printSummary } from '../run-summary.js';
@@ -59,20 +61,22 @@ export function register(program: Command): void {
 
 async function runCommand(paths: string[], options: RunCommandOptions): Promise<number> {
   // Refused before any work: finding out after the batch would lose every result.
-  const outProblem = options.out === undefined ? undefined : await notADirectory(options.out);
-  if (outProblem) {
-    process.stderr.write(`lectern: --out ${options.out}: OUT_NOT_DIRECTORY: ${outProblem}\n`);
+  const refusal = await outDirRefusal(options.out);
+  if (refusal) {
+    process.stderr.write(refusal);
     return 1;
   }
-  const { files, problems } = await collectDocuments(paths);
+  const { files, skipped, problems } = await collectDocuments(paths);
   for (const problem of problems) {
     process.stderr.write(`lectern: ${problem.path}: ${problem.code}: ${problem.message}\n`);
   }
+  const note = skippedNote(skipped);
+  if (note) process.stderr.write(`lectern: ${note}\n`);
   const unusable = problems.map(({ path, code, message }) => ({ document: path, code, message }));
   if (files.length === 0) {
-    if (problems.length === 0) {
-      process.stderr.write('lectern: no supported documents found\n');
-    } else {
+    if (problems.length === 0) process.stderr.write('lectern: no supported documents found\n');
+    // Scripts reading --json get their summary even when there was nothing to read.
+    if (problems.length > 0 || options.json) {
       printSummary(withFailures(emptySummary(options), unusable), options.json ?? false);
     }
     return 1;
@@ -165,16 +169,6 @@ function interrupted(signal: Signal, options: RunCommandOptions): number {
   return exitStatus(signal);
 }
 
-/** Why `out` cannot be the folder of the results, or nothing when it can (or is absent). */
-async function notADirectory(out: string): Promise<string | undefined> {
-  try {
-    return (await stat(out)).isDirectory() ? undefined : 'exists and is not a directory';
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOTDIR' ? 'a folder on its path is a file' : undefined;
-  }
-}
-
 /** Tells, without --out, that no file was written and where the results can be had. */
 function whereResultsAre(options: RunCommandOptions): string {
   const none = 'no result files written (--out DIR writes one JSON file per document)';
@@ -185,7 +179,7 @@ function whereResultsAre(options: RunCommandOptions): string {
   return `${none}; the output bucket was in a temporary state directory, now removed (--state DIR keeps it)`;
 }
 
-/** A summary of no document, for a batch whose every input was unusable. */
+/** A summary of no document, for a batch with none to read (maybe unusable inputs). */
 function emptySummary(options: RunCommandOptions): BatchSummary {
   return { mode: options.onPremise ? 'on-premise' : 'platform', ...outcomeCounts([]) };
 }
@@ -245,7 +239,7 @@ async function writeResults(
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, `${JSON.stringify(JSON.parse(document.result), null, 2)}\n`);
     } catch (error) {
-      const { code = 'WRITE_FAILED', message } = error as NodeJS.ErrnoException;
+      const { code, message } = failureOf(error, target);
       process.stderr.write(`lectern: ${target}: ${code}: cannot write the result: ${message}\n`);
       unwritten += 1;
     }
