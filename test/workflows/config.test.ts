@@ -33,20 +33,16 @@ describe('the workflow settings as environment variables', () => {
 });
 
 describe('the key check of an upload', () => {
-  const buckets = { input: 'lectern-input', output: 'lectern-output' };
-
   it('takes keys up to 1,024 bytes, whose outputs are then named by hash', () => {
-    expect(uploadKeyProblem(buckets, 'uploads/a/receipt.png')).toBeUndefined();
-    expect(uploadKeyProblem(buckets, `uploads/${'é'.repeat(508)}`)).toBeUndefined();
+    expect(uploadKeyProblem('uploads/a/receipt.png')).toBeUndefined();
+    expect(uploadKeyProblem(`uploads/${'é'.repeat(508)}`)).toBeUndefined();
   });
 
   it('tells why a key is refused, by the platform’s rules', () => {
-    expect(uploadKeyProblem(buckets, 'uploads/new\nline.png')).toBe(
-      'a NUL or other control character',
-    );
-    expect(uploadKeyProblem(buckets, 'uploads/back\\slash.png')).toBe(
+    expect(uploadKeyProblem('uploads/new\nline.png')).toBe('a NUL or other control character');
+    expect(uploadKeyProblem('uploads/back\\slash.png')).toBe(
       'a backslash, a path separator on Windows',
     );
-    expect(uploadKeyProblem(buckets, `uploads/${'é'.repeat(509)}`)).toBe('longer than 1024 bytes');
+    expect(uploadKeyProblem(`uploads/${'é'.repeat(509)}`)).toBe('longer than 1024 bytes');
   });
 });

@@ -31,14 +31,15 @@ export function assertBucketName(bucket: string): void {
  * segment, a backslash (a separator on Windows), a NUL or other control character.
  */
 export function assertObjectKey(bucket: string, key: string): void {
-  const reason = keyProblem(key);
+  const reason = objectKeyProblem(key);
   if (reason === undefined) return;
   throw new StorageError('INVALID_OBJECT_KEY', `invalid object key: ${reason}`, {
     subject: `${bucket}/${JSON.stringify(key)}`,
   });
 }
 
-function keyProblem(key: string): string | undefined {
+/** Why `key` cannot be an object key (the rules of {@link assertObjectKey}), or undefined. */
+export function objectKeyProblem(key: string): string | undefined {
   if (typeof key !== 'string' || key.length === 0) return 'the key is empty';
   if (LONE_SURROGATE.test(key)) return 'the key is not valid Unicode (lone surrogate)';
   if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return `longer than ${MAX_KEY_BYTES} bytes`;

@@ -163,8 +163,8 @@ async function uploadOne(
   key: string,
   deployment: DeepReaderDeployment,
 ): Promise<Tracked> {
-  const { inputBucket, outputBucket } = deployment;
-  const keyProblem = uploadKeyProblem({ input: inputBucket, output: outputBucket }, key);
+  const { inputBucket } = deployment;
+  const keyProblem = uploadKeyProblem(key);
   if (keyProblem !== undefined) {
     const message = `the file name cannot be an object key: ${keyProblem}`;
     return { file, key, entry: failedAtOnce(inputBucket, key, 'INVALID_NAME', message) };

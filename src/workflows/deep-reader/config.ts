@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { RecognitionEngine } from '../../document/recognition/recognizer.js';
 import type { TileGrid } from '../../document/tiles.js';
-import { assertObjectKey, MAX_KEY_BYTES } from '../../platform/storage/keys.js';
-import { StorageError } from '../../platform/storage/storage-error.js';
+import { MAX_KEY_BYTES, objectKeyProblem } from '../../platform/storage/keys.js';
 
 /** Environment variables read by the handlers. */
 export const ENV = {
@@ -170,19 +169,10 @@ export function outputKey(kind: 'result' | 'failure', sourceKey: string): string
  * before an upload, so that a name that cannot be a key is that document's failure instead of
  * an INVALID_OBJECT_KEY thrown in the middle of a batch.
  */
-export function uploadKeyProblem(
-  buckets: { input: string; output: string },
-  sourceKey: string,
-): string | undefined {
+export function uploadKeyProblem(sourceKey: string): string | undefined {
   const kinds = Object.keys(OUTPUT_PREFIX) as (keyof typeof OUTPUT_PREFIX)[];
-  try {
-    assertObjectKey(buckets.input, sourceKey);
-    for (const kind of kinds) assertObjectKey(buckets.output, outputKey(kind, sourceKey));
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof StorageError) || error.code !== 'INVALID_OBJECT_KEY') throw error;
-    // The reason alone: the message also names the bucket and key, which the caller has.
-    const lead = `${error.subject}: invalid object key: `;
-    return error.message.startsWith(lead) ? error.message.slice(lead.length) : error.message;
-  }
+  return (
+    objectKeyProblem(sourceKey) ??
+    kinds.map((kind) => objectKeyProblem(outputKey(kind, sourceKey))).find(Boolean)
+  );
 }

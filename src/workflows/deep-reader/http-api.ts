@@ -186,8 +186,7 @@ function decodeName(encoded: string): string {
 /** The key of an upload named `name`, refused (400) when the platform could not store it. */
 function uploadKey(target: ApiTarget, name: string): string {
   const key = `${target.uploadPrefix}${name}`;
-  const buckets = { input: target.inputBucket, output: target.outputBucket };
-  const problem = uploadKeyProblem(buckets, key);
+  const problem = uploadKeyProblem(key);
   if (problem === undefined) return key;
   throw new HttpProblem(
     400,
