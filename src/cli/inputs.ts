@@ -181,6 +181,35 @@ function problemOf(
   return { code: 'UNREADABLE', message: `${context}${message} (${code})` };
 }
 
+/** An input that could not be used, as a failed document of a batch summary. */
+export interface UnusableInput {
+  document: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * What `read` and `run` do first: collect the documents named by `paths`, and tell standard
+ * error of each input that could not be used, of the files left out of folders, and that
+ * there is nothing to read when neither problem nor document was found. The unusable inputs
+ * come back as failed documents, which both commands count in their summaries.
+ */
+export async function collectAndReport(
+  paths: string[],
+): Promise<{ files: string[]; unusable: UnusableInput[] }> {
+  const { files, skipped, problems } = await collectDocuments(paths);
+  for (const problem of problems) {
+    process.stderr.write(`lectern: ${problem.path}: ${problem.code}: ${problem.message}\n`);
+  }
+  const note = skippedNote(skipped);
+  if (note) process.stderr.write(`lectern: ${note}\n`);
+  if (files.length === 0 && problems.length === 0) {
+    process.stderr.write('lectern: no supported documents found\n');
+  }
+  const unusable = problems.map(({ path, code, message }) => ({ document: path, code, message }));
+  return { files, unusable };
+}
+
 /** Files named in the note on skipped files; the rest are counted. */
 const NAMED_SKIPPED = 3;
 

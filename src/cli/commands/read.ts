@@ -29,7 +29,7 @@ import {
   renderFile,
   renderLine,
 } from '../formats.js';
-import { collectDocuments, outputPaths, skippedNote } from '../inputs.js';
+import { collectAndReport, outputPaths } from '../inputs.js';
 import { outDirRefusal } from '../out-dir.js';
 import { BatchProgress } from '../progress.js';
 import { addReadingOptions, parseOverlap, parsePositiveInteger } from '../read-options.js';
@@ -86,17 +86,10 @@ async function readAll(paths: string[], options: ReadCommandOptions): Promise<nu
     process.stderr.write(refusal);
     return 1;
   }
-  const { files, skipped, problems } = await collectDocuments(paths);
-  for (const problem of problems) {
-    process.stderr.write(`lectern: ${problem.path}: ${problem.code}: ${problem.message}\n`);
-  }
-  const note = skippedNote(skipped);
-  if (note) process.stderr.write(`lectern: ${note}\n`);
   // Inputs that could not be used are failed documents of the summary, as in `lectern run`.
-  const unusable = problems.map(({ path, code, message }) => ({ document: path, code, message }));
+  const { files, unusable } = await collectAndReport(paths);
   if (files.length === 0) {
-    if (problems.length === 0) process.stderr.write('lectern: no supported documents found\n');
-    if (problems.length > 0 && options.out !== undefined) {
+    if (unusable.length > 0 && options.out !== undefined) {
       process.stderr.write(readSummaryText(withFailures(outcomeCounts([]), unusable), 0));
     }
     return 1;
@@ -132,7 +125,7 @@ async function readAll(paths: string[], options: ReadCommandOptions): Promise<nu
     const figures = withFailures(outcomeCounts(outcomes), unusable);
     process.stderr.write(readSummaryText(figures, Date.now() - started));
   }
-  const failures = problems.length + outcomes.filter((o) => o.status === 'failed').length;
+  const failures = unusable.length + outcomes.filter((o) => o.status === 'failed').length;
   return failures === 0 ? 0 : 1;
 }
 

@@ -20,7 +20,7 @@ import {
   withFailures,
 } from '../../workflows/deep-reader/batch-summary.js';
 import type { IndexedDocument } from '../../workflows/deep-reader/results-index.js';
-import { collectDocuments, outputPaths, skippedNote } from '../inputs.js';
+import { collectAndReport, outputPaths } from '../inputs.js';
 import { outDirRefusal } from '../out-dir.js';
 import { BatchProgress } from '../progress.js';
 import { addReadingOptions, parsePositiveInteger } from '../read-options.js';
@@ -66,17 +66,10 @@ async function runCommand(paths: string[], options: RunCommandOptions): Promise<
     process.stderr.write(refusal);
     return 1;
   }
-  const { files, skipped, problems } = await collectDocuments(paths);
-  for (const problem of problems) {
-    process.stderr.write(`lectern: ${problem.path}: ${problem.code}: ${problem.message}\n`);
-  }
-  const note = skippedNote(skipped);
-  if (note) process.stderr.write(`lectern: ${note}\n`);
-  const unusable = problems.map(({ path, code, message }) => ({ document: path, code, message }));
+  const { files, unusable } = await collectAndReport(paths);
   if (files.length === 0) {
-    if (problems.length === 0) process.stderr.write('lectern: no supported documents found\n');
     // Scripts reading --json get their summary even when there was nothing to read.
-    if (problems.length > 0 || options.json) {
+    if (unusable.length > 0 || options.json) {
       printSummary(withFailures(emptySummary(options), unusable), options.json ?? false);
     }
     return 1;
