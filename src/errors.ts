@@ -60,6 +60,14 @@ export function failureOf(error: unknown, subject?: string): { code: string; mes
   return { code, message: named ? `${reason}: ${path}` : reason };
 }
 
+/**
+ * `message` without a leading `<subject>: `: a line that already starts with the subject (the
+ * document, the code) need not say it twice.
+ */
+export function withoutSubject(message: string, subject: string): string {
+  return message.startsWith(`${subject}: `) ? message.slice(subject.length + 2) : message;
+}
+
 interface SystemErrorFields {
   code?: unknown;
   syscall?: unknown;
@@ -67,7 +75,7 @@ interface SystemErrorFields {
 }
 
 function systemReason(message: string, code: string, syscall: unknown): string {
-  const bare = message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message;
+  const bare = withoutSubject(message, code);
   if (typeof syscall !== 'string') return bare;
   const tail = bare.lastIndexOf(`, ${syscall}`);
   return tail > 0 ? bare.slice(0, tail) : bare;

@@ -15,7 +15,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Reader } from '../../document/read.js';
 import type { RecognitionEngine } from '../../document/recognition/recognizer.js';
-import { failureOf } from '../../errors.js';
+import { failureOf, withoutSubject } from '../../errors.js';
 import {
   outcomeCounts,
   partialPagesOf,
@@ -164,9 +164,4 @@ async function readOne(
       ...(reason ? { errorMessage: reason } : {}),
     };
   }
-}
-
-/** The message without a leading `<file>: `, which the line already starts with. */
-function withoutSubject(message: string, file: string): string {
-  return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
 }

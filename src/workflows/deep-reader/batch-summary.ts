@@ -4,6 +4,8 @@
  * tables (provisioned concurrency as its own line, since it is paid per run, not per
  * document).
  */
+
+import { withoutSubject } from '../../errors.js';
 import { bill } from '../../platform/billing.js';
 import { platformOverheadMs } from '../../platform/overhead.js';
 import { AWS_2020_PAPER, AWS_2026 } from '../../platform/prices.js';
@@ -216,8 +218,9 @@ function failedDocument(entry: IndexedDocument, document: string): FailedDocumen
  * function was given, while the user is told of the document by its own name.
  */
 export function failureMessage(entry: IndexedDocument): string | undefined {
-  const message = entry.errorMessage;
-  return message?.startsWith(`${entry.key}: `) ? message.slice(entry.key.length + 2) : message;
+  return entry.errorMessage === undefined
+    ? undefined
+    : withoutSubject(entry.errorMessage, entry.key);
 }
 
 /** `{ partialPages }` when some of `pages` were only partly decoded, else nothing. */

@@ -60,8 +60,7 @@ async function indexOutcome(
   // An outcome of another OCR invocation for the same bytes is a later reading of them: the
   // key was replaced and then given these bytes again (v1, v2, v1), which is a new upload, not
   // a duplicate delivery (a duplicate writes no outcome). Its entry starts afresh.
-  const known =
-    indexed?.requestId === requestId || indexed?.status === 'queued' ? indexed : undefined;
+  const known = indexed?.status === 'queued' ? indexed : undefined;
 
   const records = target.platform.records.query({ rootRequestId: requestId });
   const ocr = records.find((r) => r.requestId === requestId && r.outcome !== 'throttled');
